@@ -1,0 +1,209 @@
+"""Benchmark (not a test): `redline scan` against a plain keyword filter and a bare JSON copy.
+
+Reads 200,000 real Weibo posts of January-February from ../shared/corpora (or $REDLINE_SHARED),
+writes them as JSONL, then runs three contenders one after another, each in its own process
+pinned to one core, and prints posts/s and peak memory (max RSS) of each:
+
+- bare:    read each line with the standard json module, write it back with json.dumps;
+- keyword: the usual platform filter: NFKC width folding, lower case, OpenCC traditional ->
+           simplified, then ~40 keywords by substring, verdict written as JSON;
+- redline: `redline scan INPUT -o OUTPUT`, end to end, as a user runs it.
+
+Usage: .venv/bin/python benchmarks/scan_throughput.py [--posts 200000] [--shared ../shared]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+KEYWORDS = [
+    "验血",
+    "查男女",
+    "测男女",
+    "验男女",
+    "看男女",
+    "胎儿性别",
+    "性别鉴定",
+    "鉴定性别",
+    "香港验血",
+    "寄血",
+    "带血",
+    "血样",
+    "孕妇血",
+    "验性别",
+    "测性别",
+    "查性别",
+    "生男",
+    "生女",
+    "男宝",
+    "女宝",
+    "包生男孩",
+    "选性别",
+    "转胎",
+    "生男秘方",
+    "试管选性别",
+    "三代试管",
+    "y染色体",
+    "抽血验",
+    "性别检测",
+    "b超看男女",
+    "香港化验所",
+    "胎儿鉴定",
+    "基因检测",
+    "无创dna",
+    "准确率99",
+    "gender test",
+    "sex selection",
+    "gender selection",
+    "family balancing",
+    "sex determination",
+]
+
+BARE = """
+import json, sys
+with open(sys.argv[1], encoding="utf-8") as src, open(sys.argv[2], "w", encoding="utf-8") as out:
+    for line in src:
+        if line.strip():
+            out.write(json.dumps(json.loads(line), ensure_ascii=False) + "\\n")
+"""
+
+KEYWORD = """
+import json, sys, unicodedata
+import opencc
+KEYWORDS = %r
+t2s = opencc.OpenCC("t2s")
+with open(sys.argv[1], encoding="utf-8") as src, open(sys.argv[2], "w", encoding="utf-8") as out:
+    for line in src:
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        text = t2s.convert(unicodedata.normalize("NFKC", record["text"]).lower())
+        hits = [k for k in KEYWORDS if k in text]
+        verdict = "violating" if hits else "allow"
+        row = {"id": record["id"], "verdict": verdict, "keywords": hits}
+        out.write(json.dumps(row, ensure_ascii=False) + "\\n")
+""".replace("%r", repr(KEYWORDS))
+
+
+def find_shared(explicit: str | None) -> Path | None:
+    for candidate in (explicit, os.environ.get("REDLINE_SHARED"), "../shared"):
+        if candidate and Path(candidate, "corpora").is_dir():
+            return Path(candidate)
+    return None
+
+
+def write_input(shared: Path, posts: int, path: Path) -> int:
+    source = shared / "corpora/weibo_covid19/weibo_covid19_unlabeled_dedup.jsonl.gz"
+    written = 0
+    with (
+        gzip.open(source, "rt", encoding="utf-8") as lines,
+        path.open("w", encoding="utf-8") as out,
+    ):
+        for line in lines:
+            row = json.loads(line)
+            if row["day"].startswith("3."):
+                continue  # March is reserved for evaluation
+            out.write(
+                json.dumps({"id": f"w{written}", "text": row["text"]}, ensure_ascii=False) + "\n"
+            )
+            written += 1
+            if written == posts:
+                break
+    return written
+
+
+def run(name: str, argv: list[str], posts: int) -> dict:
+    """Run one contender in a child of a small wrapper that reports the child's peak RSS."""
+    wrapper = (
+        "import subprocess, sys, resource\n"
+        f"code = subprocess.call({argv!r})\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "sys.stderr.write(f'PEAK_KIB={peak}\\n')\n"
+        "sys.exit(code)\n"
+    )
+    pin = ["taskset", "-c", "0"] if _has_taskset() else []
+    start = time.perf_counter()
+    done = subprocess.run([*pin, sys.executable, "-c", wrapper], capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 3):
+        raise SystemExit(f"{name} failed ({done.returncode}): {done.stderr[-2000:]}")
+    lines = done.stderr.splitlines()
+    peak = max(int(line.split("=")[1]) for line in lines if line.startswith("PEAK_KIB="))
+    return {
+        "name": name,
+        "seconds": seconds,
+        "posts_per_s": posts / seconds,
+        "peak_mib": peak / 1024,
+    }
+
+
+def count_flagged(path: Path) -> int:
+    with path.open(encoding="utf-8") as lines:
+        return sum(json.loads(line)["verdict"] != "allow" for line in lines)
+
+
+def _has_taskset() -> bool:
+    return subprocess.run(["which", "taskset"], capture_output=True).returncode == 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=200_000)
+    parser.add_argument("--shared")
+    args = parser.parse_args()
+    shared = find_shared(args.shared)
+    if shared is None:
+        sys.exit("../shared/corpora not found (set --shared or REDLINE_SHARED): nothing to measure")
+    redline = Path(sys.executable).with_name("redline")
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp, "weibo.jsonl")
+        posts = write_input(shared, args.posts, src)
+        print(
+            f"{posts:,} real Weibo posts (Jan-Feb), "
+            f"{src.stat().st_size / 2**20:.1f} MiB, one core each"
+        )
+        results = [
+            run(
+                "bare json read+write",
+                [sys.executable, "-c", BARE, str(src), f"{tmp}/bare.jsonl"],
+                posts,
+            ),
+            run(
+                "keyword filter",
+                [sys.executable, "-c", KEYWORD, str(src), f"{tmp}/kw.jsonl"],
+                posts,
+            ),
+            run(
+                "redline scan",
+                [str(redline), "scan", str(src), "-o", f"{tmp}/redline.jsonl"],
+                posts,
+            ),
+        ]
+        flagged = count_flagged(Path(tmp, "redline.jsonl"))
+        kw_flagged = count_flagged(Path(tmp, "kw.jsonl"))
+    print(f"{'contender':24} {'seconds':>8} {'posts/s':>10} {'peak MiB':>9}")
+    for r in results:
+        print(f"{r['name']:24} {r['seconds']:8.2f} {r['posts_per_s']:10,.0f} {r['peak_mib']:9.1f}")
+    bare, keyword, ours = results
+    print(
+        "redline vs keyword filter throughput: "
+        f"{ours['posts_per_s'] / keyword['posts_per_s']:.2f}x (target >= 5x)"
+    )
+    print(
+        "redline time vs bare read+write:      "
+        f"{ours['seconds'] / bare['seconds']:.2f}x (target <= 2x)"
+    )
+    print(f"redline peak memory:                  {ours['peak_mib']:.0f} MiB (target < 300)")
+    print(f"flagged: redline {flagged:,}, keyword filter {kw_flagged:,}")
+
+
+if __name__ == "__main__":
+    main()

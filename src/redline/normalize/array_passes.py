@@ -1,0 +1,210 @@
+"""The passes of the array engine: whole-buffer NumPy operations, for batch buffers.
+
+Each pass finds its candidates with a few array scans; the rare candidates that need a closer
+look go through the shared decisions in `rules`. No pass looks across the record separator:
+it has none of the kinds a rule needs on either side (ideograph, letter, digit, separator,
+numeral), exactly like the padding at the buffer's edges. `api` documents the order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from redline.normalize import rules, tables
+from redline.normalize.buffer import PAD, CodeBuffer, Edit, decode, members, runs
+from redline.normalize.charmap import (
+    CJK_SEPARATOR,
+    DELETE,
+    DIGIT,
+    EXPAND_BASE,
+    IDEOGRAPH,
+    LEET,
+    LETTER,
+    LETTER_SEPARATOR,
+    NO_COLLAPSE,
+    RUN_NUMERAL,
+    CharMap,
+)
+
+_OPEN_CODES = tuple(ord(c) for c in tables.INLINE_PINYIN_OPEN)
+_GENDERED = {
+    ord(person): {ord(sign): tuple(map(ord, word)) for sign, word in signs.items()}
+    for person, signs in tables.GENDERED_PERSON.items()
+}
+_FIRST_PINYIN_CODE = min(map(ord, tables.PINYIN_LETTERS - {" "}))
+_LAST_PINYIN_CODE = max(map(ord, tables.PINYIN_LETTERS))
+_DOLLAR = ord("$")
+_WORD = LETTER | DIGIT | LEET
+
+
+def drop_inline_pinyin(buf: CodeBuffer, charmap: CharMap) -> None:
+    """Delete tone-marked pinyin in brackets after a Chinese character: 醫(yī)院 -> 醫院.
+
+    Runs on the raw text, before folding strips the tone marks that tell converter output
+    apart from an ordinary bracket such as "(ok)".
+    """
+    codes = buf.codes
+    is_open = codes == _OPEN_CODES[0]
+    for code in _OPEN_CODES[1:]:
+        is_open |= codes == code
+    opens = np.flatnonzero(is_open[:-1])  # a bracket at the very end opens nothing
+    after = codes[opens + 1]
+    opens = opens[
+        (opens > 0)
+        & ((charmap.kinds[codes[opens - 1]] & IDEOGRAPH) != 0)
+        & (after >= _FIRST_PINYIN_CODE)
+        & (after <= _LAST_PINYIN_CODE)
+    ]
+    edits: list[Edit] = []
+    for position in opens.tolist():
+        window = decode(codes[position : position + tables.MAX_INLINE_PINYIN + 2])
+        length = rules.inline_pinyin_length(window)
+        if length:
+            edits.append((position, position + length, ()))
+    buf.splice(edits)
+
+
+def fold_characters(buf: CodeBuffer, charmap: CharMap) -> None:
+    """Apply the one-character table: width, NFKC, t2s, case, homoglyphs, invisibles, emoji.
+
+    Deletions and expansions (a symbol becoming a word) happen here too, so every later pass
+    sees plain simplified lower-case text. Both engines use this pass.
+    """
+    raw = buf.codes
+    buf.codes = charmap.fold[raw]
+    if len(buf.codes) == 0 or buf.codes.max() < EXPAND_BASE:
+        return  # the common case: nothing deleted, nothing expanded
+    deleted = buf.codes == DELETE
+    if deleted.any():
+        keep = ~deleted
+        buf.keep(keep)
+        raw = raw[keep]
+    edits: list[Edit] = []
+    for position in np.flatnonzero(buf.codes >= EXPAND_BASE).tolist():
+        if edits and position < edits[-1][1]:
+            continue  # a gender sign already merged into the person emoji before it
+        gendered = _GENDERED.get(int(raw[position]))
+        sign = int(raw[position + 1]) if position + 1 < len(raw) else -1
+        if gendered and sign in gendered:
+            edits.append((position, position + 2, gendered[sign]))
+        else:
+            index = int(buf.codes[position]) - EXPAND_BASE
+            edits.append((position, position + 1, charmap.expansions[index]))
+    buf.splice(edits)
+
+
+def join_split_ideographs(buf: CodeBuffer, charmap: CharMap) -> None:
+    """Remove separator runs between two ideographs: 验 血, 性*别, 验.血 -> 验血."""
+    kinds = buf.padded_kinds(charmap)
+    separators = np.flatnonzero(kinds & CJK_SEPARATOR)
+    if len(separators) == 0:
+        return
+    firsts, lasts = runs(separators)
+    bounded = ((kinds[separators[firsts] - 1] & kinds[separators[lasts] + 1]) & IDEOGRAPH) != 0
+    if bounded.any():
+        buf.delete(separators[members(firsts, lasts, bounded)] - PAD)
+
+
+def join_spelled_letters(buf: CodeBuffer, charmap: CharMap) -> None:
+    """Join single letters spelled out with separators: s e x, g.e.n.d.e.r -> sex, gender."""
+    kinds = buf.padded_kinds(charmap)
+    separators = np.flatnonzero(kinds & LETTER_SEPARATOR)
+    if len(separators) == 0:
+        return
+
+    def single_letter(at: np.ndarray) -> np.ndarray:
+        crowded = (kinds[at - 1] | kinds[at + 1]) & (LETTER | DIGIT)
+        return ((kinds[at] & LETTER) != 0) & (crowded == 0)
+
+    links = separators[single_letter(separators - 1) & single_letter(separators + 1)]
+    if len(links) < tables.MIN_SPELLED_LETTERS - 1:
+        return
+    firsts, lasts = runs(links, step=2)
+    long_enough = (lasts - firsts + 1) >= tables.MIN_SPELLED_LETTERS - 1
+    buf.delete(links[members(firsts, lasts, long_enough)] - PAD)
+
+
+def undo_leetspeak(buf: CodeBuffer, charmap: CharMap) -> None:
+    """Read digits and symbols as letters inside Latin words: g3nd3r, b0y, bl00d, $ex.
+
+    The array scan keeps only leet characters that `rules.unleet_word` could accept (between
+    letters, doubled between letters, '$' before two letters at a word start); the word-level
+    judgement (no digit may remain, no e-mail address) is the shared rule's.
+    """
+    kinds = buf.padded_kinds(charmap)
+    leet = np.flatnonzero(kinds & LEET)
+    if len(leet) == 0:
+        return
+    codes = buf.padded_codes()
+    here = codes[leet]
+
+    def letter(offset: int) -> np.ndarray:
+        return (kinds[leet + offset] & LETTER) != 0
+
+    hits = leet[
+        (letter(-1) & letter(1))
+        | ((codes[leet + 1] == here) & letter(-1) & letter(2))
+        | ((codes[leet - 1] == here) & letter(-2) & letter(1))
+        | ((here == _DOLLAR) & ((kinds[leet - 1] & _WORD) == 0) & letter(1) & letter(2))
+    ]
+    positions: list[int] = []
+    replacements: list[int] = []
+    word_end = -1
+    for hit in hits.tolist():
+        if hit < word_end:
+            continue
+        word_start, word_end = hit, hit + 1
+        while kinds[word_start - 1] & _WORD:
+            word_start -= 1
+        while kinds[word_end] & _WORD:
+            word_end += 1
+        word = decode(codes[word_start:word_end])
+        after = int(codes[word_end])
+        fixed = rules.unleet_word(word, chr(after) if after != DELETE else "")
+        if fixed is None:
+            continue
+        for offset, (old, new) in enumerate(zip(word, fixed, strict=True)):
+            if old != new:
+                positions.append(word_start + offset - PAD)
+                replacements.append(ord(new))
+    if positions:
+        buf.assign(positions, replacements)
+
+
+def collapse_repeats(buf: CodeBuffer, charmap: CharMap) -> None:
+    """Collapse three or more of the same character to one: 哈哈哈哈 -> 哈, !!!! -> !.
+
+    Doubles stay (宝宝, 妈妈). Letters, digits, numerals and the record separator never
+    collapse: 13800000000, www., 一三八零零零 must survive whole.
+    """
+    codes = buf.codes
+    repeats = np.flatnonzero(codes[1:] == codes[:-1]) + 1
+    repeats = repeats[(charmap.kinds[codes[repeats]] & NO_COLLAPSE) == 0]
+    if len(repeats) < 2:
+        return
+    adjacent = np.diff(repeats) == 1
+    in_long_run = np.concatenate(([False], adjacent)) | np.concatenate((adjacent, [False]))
+    buf.delete(repeats[in_long_run])
+
+
+def numerals_to_digits(buf: CodeBuffer, charmap: CharMap) -> None:
+    """Write Chinese numerals as digits inside long runs: 一三八零零一三八零零零 -> 13800138000."""
+    kinds = buf.padded_kinds(charmap)[PAD:-PAD]
+    numeric = np.flatnonzero(kinds & (DIGIT | RUN_NUMERAL))
+    if len(numeric) < tables.MIN_NUMERAL_RUN:
+        return
+    firsts, lasts = runs(numeric)
+    numerals_before = np.concatenate(([0], np.cumsum((kinds[numeric] & RUN_NUMERAL) != 0)))
+    chosen = (lasts - firsts + 1 >= tables.MIN_NUMERAL_RUN) & (
+        numerals_before[lasts + 1] > numerals_before[firsts]
+    )
+    positions: list[int] = []
+    replacements: list[int] = []
+    for first, last in zip(firsts[chosen].tolist(), lasts[chosen].tolist(), strict=True):
+        start, end = int(numeric[first]), int(numeric[last]) + 1
+        digits = rules.numeral_run_digits(decode(buf.codes[start:end]))
+        if digits is not None:
+            positions += range(start, end)
+            replacements += map(ord, digits)
+    if positions:
+        buf.assign(positions, replacements)

@@ -1,0 +1,86 @@
+"""Per-candidate decisions shared by both engines.
+
+The array engine (batch buffers) and the string engine (one post, with the offset map) find
+their candidates differently, but whenever a rule needs to look at a candidate as a whole
+(a bracket of pinyin, a Latin word, a run of numerals) they call the same function here, so
+the two cannot drift apart on the judgement calls.
+"""
+
+from __future__ import annotations
+
+from redline.normalize import tables
+
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_DIGITS = frozenset("0123456789")
+RUN_DIGITS = str.maketrans(dict(tables.RUN_NUMERALS))
+"""str.translate table: Chinese numerals -> ASCII digits."""
+
+
+def inline_pinyin_length(chars: str) -> int:
+    """Length of a bracket of tone-marked pinyin at the start of `chars` ("(yī)..."), else 0.
+
+    `chars` starts with the opening bracket; the body must be pinyin letters (spaces allowed
+    inside, not at the edges), contain at least one tone mark, and close within
+    MAX_INLINE_PINYIN characters. The tone mark is what tells converter output from "(ok)".
+    """
+    for index, char in enumerate(chars[1 : tables.MAX_INLINE_PINYIN + 2], start=1):
+        if char in tables.INLINE_PINYIN_CLOSE:
+            body = chars[1:index]
+            has_tone = any(c in tables.TONE_MARKED for c in body)
+            return index + 1 if has_tone and body.strip() == body else 0
+        if char not in tables.PINYIN_LETTERS:
+            return 0
+    return 0
+
+
+def _leet_positions(word: str) -> list[int]:
+    """Positions in `word` where a digit or symbol stands for a letter."""
+
+    def letter(index: int) -> bool:
+        return 0 <= index < len(word) and word[index] in _LETTERS
+
+    def same(index: int, char: str) -> bool:
+        return 0 <= index < len(word) and word[index] == char
+
+    positions = []
+    for i, char in enumerate(word):
+        if char not in tables.LEET_LETTERS:
+            continue
+        if (
+            (letter(i - 1) and letter(i + 1))
+            or (same(i + 1, char) and letter(i - 1) and letter(i + 2))
+            or (same(i - 1, char) and letter(i - 2) and letter(i + 1))
+            or (char == "$" and i == 0 and letter(1) and letter(2))
+        ):
+            positions.append(i)
+    return positions
+
+
+def unleet_word(word: str, next_char: str) -> str | None:
+    """The word with leet characters read as letters, or None if it should stay as it is.
+
+    `word` is a maximal run of [a-z0-9@$!] in folded text; `next_char` is what follows it.
+    A leet character counts between two letters (doubled too: bl00d) or as '$' starting a
+    word before two letters ($ex). The word is left alone if any digit would remain (h1n1,
+    mp3, covid19, win10: model names and numbers, not leetspeak) or if it is the local part of
+    an e-mail address (b@by@... followed by '.').
+    """
+    positions = _leet_positions(word)
+    if not positions:
+        return None
+    chosen = set(positions)
+    if any(c in _DIGITS and i not in chosen for i, c in enumerate(word)):
+        return None
+    if "@" in word and next_char == ".":
+        return None
+    chars = list(word)
+    for i in positions:
+        chars[i] = tables.LEET_LETTERS[chars[i]]
+    return "".join(chars)
+
+
+def numeral_run_digits(run: str) -> str | None:
+    """A run of digits and numerals as digits, or None if it is not a written-out number."""
+    if len(run) < tables.MIN_NUMERAL_RUN or run.isascii():
+        return None
+    return run.translate(RUN_DIGITS)

@@ -1,0 +1,108 @@
+"""normalise -> recognise -> score -> decide, with a cascade so most posts pay almost nothing.
+
+`Pipeline.screen` takes a batch: it joins the texts into one buffer, normalises and scans that
+buffer once for topic terms, and clears every post without one as `allow` without further
+Python work. Only candidates are normalised with an offset map, run through every recogniser,
+scored by the model (one call for the whole batch) and judged by the packs' rules.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from redline.model import AdScorer, shipped_model_path
+from redline.normalize import RECORD_SEPARATOR, normalize, normalize_text
+from redline.policy import Pack, decide, load_packs
+from redline.recognizers import REGISTRY, Recognizer
+from redline.recognizers.terms import TopicPrefilter
+from redline.types import Decision, Doc, Post
+
+TOPIC_FAMILIES = ("sexid", "sexsel", "blood")
+
+
+class Pipeline:
+    """One configured screening pipeline: packs, recognisers and a scorer, built once."""
+
+    def __init__(
+        self,
+        packs: Sequence[Pack],
+        recognizers: Sequence[Recognizer],
+        scorer: AdScorer | None,
+    ) -> None:
+        if not packs:
+            raise ValueError("a pipeline needs at least one policy pack")
+        self.packs = tuple(packs)
+        self.recognizers = tuple(recognizers)
+        self.scorer = scorer
+        self._topic_categories = frozenset(
+            spec.category for pack in packs for spec in pack.signals.values() if spec.topic
+        )
+        self.prefilter = TopicPrefilter(packs)
+
+    @classmethod
+    def load(cls, packs: Iterable[str] = (), model: str | Path | None = None) -> Pipeline:
+        """Built-in (or named) packs, every registered recogniser, the shipped (or given) model."""
+        loaded = load_packs(packs)
+        recognizers = [factory(loaded) for factory in REGISTRY.values()]
+        path = Path(model) if model else shipped_model_path()
+        scorer = AdScorer.load(path) if path.exists() else None
+        return cls(loaded, recognizers, scorer)
+
+    # stages --------------------------------------------------------------------------------
+
+    def analyse(self, post: Post) -> Doc:
+        """Normalise and recognise one post (no score yet)."""
+        doc = Doc(post, normalize(post.text))
+        for recognizer in self.recognizers:
+            doc.signals.extend(recognizer.recognize(doc.text))
+        return doc
+
+    def is_topical(self, doc: Doc) -> bool:
+        """Whether any topic term was really found (the prefilter may over-include)."""
+        return any(s.category in self._topic_categories for s in doc.signals)
+
+    def score(self, docs: Sequence[Doc]) -> None:
+        """Set each doc's score in one model call; docs without a topic term keep 0."""
+        topical = [d for d in docs if self.is_topical(d)]
+        if self.scorer is None or not topical:
+            return
+        for doc, probability in zip(topical, self.scorer.predict_proba(topical)[:, 1], strict=True):
+            doc.score = float(probability)
+
+    def candidates(self, posts: Sequence[Post]) -> list[int]:
+        """Indices of posts the prefilter cannot clear, found in one pass over the batch."""
+        separable = [i for i, p in enumerate(posts) if RECORD_SEPARATOR not in p.text]
+        chosen = {i for i, p in enumerate(posts) if RECORD_SEPARATOR in p.text}
+        buffer = normalize_text(RECORD_SEPARATOR.join(posts[i].text for i in separable))
+        bounds = _separator_positions(buffer)
+        for start in self.prefilter.hits(buffer):
+            chosen.add(separable[bisect_right(bounds, start)])
+        return sorted(chosen)
+
+    # entry points --------------------------------------------------------------------------
+
+    def screen(self, posts: Sequence[Post]) -> list[Decision]:
+        """Decisions for a batch, in input order."""
+        picked = self.candidates(posts)
+        docs = [self.analyse(posts[i]) for i in picked]
+        self.score(docs)
+        decided = {i: decide(doc, self.packs) for i, doc in zip(picked, docs, strict=True)}
+        return [decided.get(i) or Decision(post.id, "allow", 0.0) for i, post in enumerate(posts)]
+
+    def explain(self, post: Post) -> tuple[Doc, Decision]:
+        """The full analysis of one post, for people: its doc and its decision."""
+        doc = self.analyse(post)
+        self.score([doc])
+        return doc, decide(doc, self.packs)
+
+
+def _separator_positions(buffer: str) -> list[int]:
+    positions = []
+    find = buffer.find
+    at = find(RECORD_SEPARATOR)
+    while at != -1:
+        positions.append(at)
+        at = find(RECORD_SEPARATOR, at + 1)
+    return positions

@@ -1,0 +1,594 @@
+"""Policy packs: load and check TOML packs, and turn a scored `Doc` into a `Decision`.
+
+A pack is data a regulator can read (see docs/packs.md). Everything in it is checked when it
+loads, and every error names the file and line, because a pack that silently ignores a
+misspelt category would silently stop flagging ads. Rule conditions are a tiny expression
+language parsed with `ast` and restricted to a whitelist, then compiled once.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from redline.types import VERDICTS, Clause, Decision, Doc, Entity, Evidence, Signal, Verdict
+
+ENTITY_CATEGORIES = frozenset(
+    {
+        "contact",
+        "contact.phone",
+        "contact.wechat",
+        "contact.qq",
+        "contact.telegram",
+        "contact.line",
+        "contact.url",
+        "contact.email",
+        "price",
+        "claim",
+        "claim.weeks",
+        "claim.accuracy",
+    }
+)
+"""Categories the built-in entity recognisers emit; every pack's rules may test them."""
+
+EXPECTATIONS = frozenset({"violating", "review", "flagged", "allow"})
+_CATEGORY_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
+_FUNCTIONS = frozenset({"has", "count", "exempt"})
+_NAMES = frozenset({"score", "length"})
+
+
+class PackError(ValueError):
+    """A pack failed to load; `str()` reads `path:line: message`."""
+
+    def __init__(self, message: str, path: str, line: int | None = None) -> None:
+        self.message, self.path, self.line = message, path, line
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True, slots=True)
+class SignalSpec:
+    """One category of terms in a pack."""
+
+    category: str
+    description: str
+    topic: bool
+    pinyin: bool
+    terms: tuple[str, ...]
+    codewords: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A compiled `when` expression plus what it refers to, for checking and explaining."""
+
+    source: str
+    code: Any
+    categories: frozenset[str]
+    exemptions: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    verdict: Verdict
+    when: Condition
+    clauses: tuple[str, ...]
+    description: str
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Exemption:
+    id: str
+    when: Condition
+    description: str
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    text: str
+    expect: str
+    note: str
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    """A loaded, checked policy pack."""
+
+    id: str
+    name: str
+    jurisdiction: str
+    languages: tuple[str, ...]
+    version: str
+    clauses: Mapping[str, Clause]
+    signals: Mapping[str, SignalSpec]
+    homophones: Mapping[str, tuple[str, ...]]
+    initials_min: int
+    rules: tuple[Rule, ...]
+    exemptions: Mapping[str, Exemption]
+    examples: tuple[Example, ...]
+    path: str = ""
+
+    def knows(self, name: str) -> bool:
+        """Whether `has(name)` could ever be true: a category, a family, or an entity type."""
+        if name in ENTITY_CATEGORIES or name in self.signals:
+            return True
+        return any(cat.startswith(name + ".") for cat in self.signals)
+
+
+# --- source locations -------------------------------------------------------------------
+
+
+class _Lines:
+    """Finds the line of a table, an array-of-tables entry or a key, for error messages."""
+
+    _HEADER = re.compile(r"^\s*\[(\[)?\s*([^\]]+?)\s*\]")
+
+    def __init__(self, source: str) -> None:
+        self.lines = source.splitlines()
+        self.tables: dict[str, int] = {}
+        self.arrays: dict[str, list[int]] = {}
+        for number, line in enumerate(self.lines, start=1):
+            match = self._HEADER.match(line)
+            if not match:
+                continue
+            name = match.group(2).replace('"', "").replace("'", "")
+            if match.group(1):
+                self.arrays.setdefault(name, []).append(number)
+            else:
+                self.tables[name] = number
+
+    def table(self, name: str) -> int | None:
+        return self.tables.get(name)
+
+    def entry(self, array: str, index: int) -> int | None:
+        found = self.arrays.get(array, [])
+        return found[index] if index < len(found) else None
+
+    def key(self, start: int | None, key: str) -> int | None:
+        """The line of `key = ...` in the block that starts at line `start`."""
+        if start is None:
+            return None
+        pattern = re.compile(rf"^\s*['\"]?{re.escape(key)}['\"]?\s*=")
+        for number in range(start + 1, len(self.lines) + 1):
+            text = self.lines[number - 1]
+            if self._HEADER.match(text):
+                break
+            if pattern.match(text):
+                return number
+        return start
+
+
+# --- conditions -------------------------------------------------------------------------
+
+_ALLOWED_NODES = (
+    ast.Expression,
+    ast.BoolOp,
+    ast.And,
+    ast.Or,
+    ast.UnaryOp,
+    ast.Not,
+    ast.USub,
+    ast.Compare,
+    ast.Gt,
+    ast.GtE,
+    ast.Lt,
+    ast.LtE,
+    ast.Eq,
+    ast.NotEq,
+    ast.Call,
+    ast.Name,
+    ast.Load,
+    ast.Constant,
+    ast.BinOp,
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+)
+
+
+def compile_condition(source: str, fail: Callable[[str], Exception]) -> Condition:
+    """Parse and check a `when` expression; `fail(msg)` builds the error to raise."""
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise fail(f"condition {source!r} is not valid: {exc.msg}") from None
+    categories: set[str] = set()
+    exemptions: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED_NODES):
+            raise fail(f"condition {source!r}: {type(node).__name__} is not allowed")
+        if isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS:
+                raise fail(f"condition {source!r}: only has(), count(), exempt() may be called")
+            args = node.args
+            if node.keywords or len(args) != 1 or not isinstance(args[0], ast.Constant):
+                raise fail(f"condition {source!r}: {node.func.id}() takes one quoted name")
+            name = args[0].value
+            if not isinstance(name, str):
+                raise fail(f"condition {source!r}: {node.func.id}() takes one quoted name")
+            (exemptions if node.func.id == "exempt" else categories).add(name)
+        elif isinstance(node, ast.Name) and node.id not in _NAMES | _FUNCTIONS:
+            raise fail(f"condition {source!r}: unknown name {node.id!r}")
+        elif isinstance(node, ast.Constant) and not isinstance(node.value, int | float | str):
+            raise fail(f"condition {source!r}: constant {node.value!r} is not allowed")
+    code = compile(tree, "<condition>", "eval")
+    return Condition(source, code, frozenset(categories), frozenset(exemptions))
+
+
+# --- loading ----------------------------------------------------------------------------
+
+_TOP_KEYS = {"id", "name", "jurisdiction", "languages", "version", "clauses", "signals"}
+_TOP_KEYS |= {"variants", "rules", "exemptions", "examples", "description"}
+
+
+def load_pack(path: str | Path) -> Pack:
+    """Load and check one pack file, or raise `PackError` naming the line."""
+    path = str(path)
+    try:
+        source = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackError(f"cannot read pack: {exc}", path) from None
+    return parse_pack(source, path)
+
+
+def parse_pack(source: str, path: str = "<pack>") -> Pack:
+    """Parse and check pack source text."""
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
+        raise PackError(f"not valid TOML: {exc}", path, line) from None
+    return _Loader(data, source, path).pack()
+
+
+def _line_from_message(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+class _Loader:
+    """Turns parsed TOML into a `Pack`, raising at the first problem with its line."""
+
+    def __init__(self, data: dict[str, Any], source: str, path: str) -> None:
+        self.data, self.path, self.where = data, path, _Lines(source)
+
+    def error(self, message: str, line: int | None = None) -> PackError:
+        return PackError(message, self.path, line)
+
+    def text(self, table: Mapping[str, Any], key: str, line: int | None, default: Any = ...) -> str:
+        value = table.get(key, default)
+        if value is ...:
+            raise self.error(f"missing required key {key!r}", line)
+        if not isinstance(value, str):
+            raise self.error(f"{key!r} must be a string", self.where.key(line, key))
+        return value
+
+    def strings(self, table: Mapping[str, Any], key: str, line: int | None) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.error(
+                f"{key!r} must be a list of non-empty strings", self.where.key(line, key)
+            )
+        return tuple(value)
+
+    def unknown_keys(self, table: Mapping[str, Any], allowed: set[str], line: int | None) -> None:
+        for key in table:
+            if key not in allowed:
+                raise self.error(f"unknown key {key!r}", self.where.key(line, key) or line)
+
+    def pack(self) -> Pack:
+        data = self.data
+        self.unknown_keys(data, _TOP_KEYS, 1)
+        pack_id = self.text(data, "id", 1)
+        if not re.fullmatch(r"[a-z][a-z0-9_-]*", pack_id):
+            raise self.error(f"pack id {pack_id!r} must be lower-case letters and digits", 1)
+        clauses = self.clauses(pack_id)
+        signals = self.signals()
+        homophones, initials_min = self.variants()
+        exemptions = self.exemptions()
+        partial = Pack(
+            id=pack_id,
+            name=self.text(data, "name", 1),
+            jurisdiction=self.text(data, "jurisdiction", 1),
+            languages=self.strings(data, "languages", 1),
+            version=self.text(data, "version", 1),
+            clauses=clauses,
+            signals=signals,
+            homophones=homophones,
+            initials_min=initials_min,
+            rules=(),
+            exemptions=exemptions,
+            examples=(),
+            path=self.path,
+        )
+        for exemption in exemptions.values():
+            self.check_condition(partial, exemption.when, exemption.line)
+        rules = self.rules(partial)
+        examples = self.examples()
+        return Pack(**{**_fields(partial), "rules": rules, "examples": examples})
+
+    def clauses(self, pack_id: str) -> dict[str, Clause]:
+        table = self.data.get("clauses", {})
+        if not isinstance(table, dict) or not table:
+            raise self.error("a pack needs at least one [clauses.ID] table", 1)
+        out: dict[str, Clause] = {}
+        for clause_id, body in table.items():
+            line = self.where.table(f"clauses.{clause_id}")
+            if not isinstance(body, dict):
+                raise self.error(f"clause {clause_id!r} must be a table", line)
+            self.unknown_keys(body, {"citation", "title", "verify", "url", "note"}, line)
+            out[clause_id] = Clause(
+                id=clause_id,
+                pack=pack_id,
+                citation=self.text(body, "citation", line),
+                title=self.text(body, "title", line),
+            )
+        return out
+
+    def signals(self) -> dict[str, SignalSpec]:
+        table = self.data.get("signals", {})
+        if not isinstance(table, dict) or not table:
+            raise self.error("a pack needs at least one [signals.CATEGORY] table", 1)
+        out: dict[str, SignalSpec] = {}
+        for category, body in table.items():
+            line = self.where.table(f"signals.{category}")
+            if not _CATEGORY_RE.match(category):
+                raise self.error(f"category {category!r} must be dotted lower-case words", line)
+            if category in ENTITY_CATEGORIES:
+                raise self.error(f"category {category!r} is reserved for built-in entities", line)
+            if not isinstance(body, dict):
+                raise self.error(f"signal category {category!r} must be a table", line)
+            allowed = {"description", "topic", "pinyin", "terms", "codewords"}
+            self.unknown_keys(body, allowed, line)
+            for flag in ("topic", "pinyin"):
+                if not isinstance(body.get(flag, False), bool):
+                    raise self.error(f"{flag!r} must be true or false", self.where.key(line, flag))
+            terms = self.strings(body, "terms", line)
+            codewords = self.strings(body, "codewords", line)
+            if not terms and not codewords:
+                raise self.error(f"signal category {category!r} has no terms", line)
+            out[category] = SignalSpec(
+                category=category,
+                description=self.text(body, "description", line, ""),
+                topic=body.get("topic", False),
+                pinyin=body.get("pinyin", False),
+                terms=terms,
+                codewords=codewords,
+            )
+        if not any(spec.topic for spec in out.values()):
+            raise self.error(
+                "no signal category has topic = true: the prefilter would pass nothing"
+            )
+        return out
+
+    def variants(self) -> tuple[dict[str, tuple[str, ...]], int]:
+        body = self.data.get("variants", {})
+        line = self.where.table("variants")
+        if not isinstance(body, dict):
+            raise self.error("[variants] must be a table", line)
+        self.unknown_keys(body, {"homophones", "initials_min"}, line)
+        raw = body.get("homophones", {})
+        if not isinstance(raw, dict):
+            raise self.error("homophones must be a table", self.where.key(line, "homophones"))
+        homophones: dict[str, tuple[str, ...]] = {}
+        for char, alternatives in raw.items():
+            ok = isinstance(alternatives, list) and all(isinstance(a, str) for a in alternatives)
+            if len(char) != 1 or not ok:
+                message = f"homophones: {char!r} must be one character mapped to a list of strings"
+                raise self.error(message, self.where.key(line, "homophones"))
+            homophones[char] = tuple(alternatives)
+        initials_min = body.get("initials_min", 3)
+        if not isinstance(initials_min, int) or initials_min < 2:
+            raise self.error("initials_min must be an integer >= 2", line)
+        return homophones, initials_min
+
+    def exemptions(self) -> dict[str, Exemption]:
+        entries = self.data.get("exemptions", [])
+        if not isinstance(entries, list):
+            raise self.error("exemptions must be an array of tables ([[exemptions]])")
+        out: dict[str, Exemption] = {}
+        for index, body in enumerate(entries):
+            line = self.where.entry("exemptions", index)
+            self.unknown_keys(body, {"id", "when", "description"}, line)
+            exemption_id = self.text(body, "id", line)
+            if exemption_id in out:
+                raise self.error(f"exemption {exemption_id!r} is defined twice", line)
+            when_line = self.where.key(line, "when")
+            when = compile_condition(self.text(body, "when", line), self._fail_at(when_line))
+            description = self.text(body, "description", line, "")
+            out[exemption_id] = Exemption(exemption_id, when, description, when_line)
+        return out
+
+    def rules(self, pack: Pack) -> tuple[Rule, ...]:
+        entries = self.data.get("rules", [])
+        if not isinstance(entries, list) or not entries:
+            raise self.error("a pack needs at least one [[rules]] entry")
+        seen: set[str] = set()
+        out = []
+        for index, body in enumerate(entries):
+            line = self.where.entry("rules", index)
+            self.unknown_keys(body, {"id", "verdict", "when", "clauses", "description"}, line)
+            rule_id = self.text(body, "id", line)
+            if rule_id in seen:
+                raise self.error(f"rule {rule_id!r} is defined twice", line)
+            seen.add(rule_id)
+            verdict = self.text(body, "verdict", line)
+            if verdict not in ("violating", "review"):
+                message = f"rule {rule_id!r}: verdict must be 'violating' or 'review'"
+                raise self.error(message, self.where.key(line, "verdict"))
+            clauses = self.strings(body, "clauses", line)
+            for clause in clauses:
+                if clause not in pack.clauses:
+                    message = f"rule {rule_id!r} cites unknown clause {clause!r}"
+                    raise self.error(message, self.where.key(line, "clauses"))
+            when_line = self.where.key(line, "when")
+            when = compile_condition(self.text(body, "when", line), self._fail_at(when_line))
+            self.check_condition(pack, when, when_line)
+            description = self.text(body, "description", line, "")
+            out.append(Rule(rule_id, verdict, when, clauses, description, when_line))  # type: ignore[arg-type]
+        return tuple(out)
+
+    def examples(self) -> tuple[Example, ...]:
+        out = []
+        for index, body in enumerate(self.data.get("examples", [])):
+            line = self.where.entry("examples", index)
+            self.unknown_keys(body, {"text", "expect", "note", "lang"}, line)
+            expect = self.text(body, "expect", line)
+            if expect not in EXPECTATIONS:
+                message = f"expect must be one of {sorted(EXPECTATIONS)}, not {expect!r}"
+                raise self.error(message, self.where.key(line, "expect"))
+            text = self.text(body, "text", line)
+            out.append(Example(text, expect, self.text(body, "note", line, ""), line))
+        return tuple(out)
+
+    def check_condition(self, pack: Pack, when: Condition, line: int | None) -> None:
+        for name in sorted(when.categories):
+            if not pack.knows(name):
+                raise self.error(f"condition {when.source!r}: unknown category {name!r}", line)
+        for name in sorted(when.exemptions):
+            if name not in pack.exemptions:
+                raise self.error(f"condition {when.source!r}: unknown exemption {name!r}", line)
+
+    def _fail_at(self, line: int | None) -> Callable[[str], PackError]:
+        return lambda message: self.error(message, line)
+
+
+def _fields(pack: Pack) -> dict[str, Any]:
+    return {name: getattr(pack, name) for name in Pack.__slots__}  # type: ignore[attr-defined]
+
+
+def builtin_pack_paths() -> dict[str, Path]:
+    """The packs that ship with redline, by id (file stem)."""
+    folder = resources.files("redline") / "packs"
+    return {
+        Path(str(entry)).stem: Path(str(entry))
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".toml")
+    }
+
+
+def load_packs(ids_or_paths: Iterable[str] = ()) -> list[Pack]:
+    """Built-in packs by id or pack files by path; all built-in packs when none are named."""
+    builtin = builtin_pack_paths()
+    names = list(ids_or_paths) or list(builtin)
+    packs = []
+    for name in names:
+        if name in builtin:
+            packs.append(load_pack(builtin[name]))
+        elif Path(name).is_file():
+            packs.append(load_pack(name))
+        else:
+            known = ", ".join(builtin) or "none"
+            raise PackError(f"no such pack (built-in packs: {known})", name)
+    return packs
+
+
+# --- deciding ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Facts:
+    """What one pack's rules can see of one document."""
+
+    pack: Pack
+    score: float
+    length: int
+    counts: Counter[str]
+    exempt_cache: dict[str, bool] = field(default_factory=dict)
+
+    def count(self, name: str) -> int:
+        prefix = name + "."
+        return sum(n for cat, n in self.counts.items() if cat == name or cat.startswith(prefix))
+
+    def has(self, name: str) -> bool:
+        return self.count(name) > 0
+
+    def exempt(self, name: str) -> bool:
+        if name not in self.exempt_cache:
+            self.exempt_cache[name] = False  # a cycle reads as "not exempt"
+            self.exempt_cache[name] = bool(self.evaluate(self.pack.exemptions[name].when))
+        return self.exempt_cache[name]
+
+    def evaluate(self, when: Condition) -> Any:
+        namespace = {
+            "score": self.score,
+            "length": self.length,
+            "has": self.has,
+            "count": self.count,
+            "exempt": self.exempt,
+        }
+        return eval(when.code, {"__builtins__": {}}, namespace)
+
+
+def fired_rules(doc: Doc, pack: Pack) -> list[Rule]:
+    """The rules of `pack` whose conditions hold for `doc`."""
+    counts = Counter(s.category for s in doc.signals if s.pack in (None, pack.id))
+    facts = _Facts(pack, doc.score, len(doc.text), counts)
+    return [rule for rule in pack.rules if facts.evaluate(rule.when)]
+
+
+def decide(doc: Doc, packs: Sequence[Pack]) -> Decision:
+    """Apply every pack's rules; the strongest verdict wins and every fired rule is cited."""
+    verdict: Verdict = "allow"
+    rules: list[str] = []
+    clauses: dict[tuple[str, str], Clause] = {}
+    fired_packs: set[str] = set()
+    for pack in packs:
+        for rule in fired_rules(doc, pack):
+            rules.append(rule.id)
+            fired_packs.add(pack.id)
+            if VERDICTS.index(rule.verdict) > VERDICTS.index(verdict):
+                verdict = rule.verdict
+            for clause_id in rule.clauses:
+                clauses.setdefault((pack.id, clause_id), pack.clauses[clause_id])
+    evidence = _evidence(doc, fired_packs) if rules else ()
+    return Decision(
+        id=doc.post.id,
+        verdict=verdict,
+        score=doc.score,
+        rules=tuple(rules),
+        clauses=tuple(clauses.values()),
+        evidence=evidence,
+        entities=entities_of(doc),
+    )
+
+
+def _evidence(doc: Doc, packs: set[str]) -> tuple[Evidence, ...]:
+    """Spans that support a flag: the fired packs' non-frame terms, and every entity."""
+    out: dict[tuple[int, int, str], Evidence] = {}
+    for signal in sorted(doc.signals, key=lambda s: (s.start, s.end)):
+        if signal.category.startswith("frame."):
+            continue
+        if not signal.entity and signal.pack not in packs:
+            continue
+        start, end = doc.norm.to_original(signal.start, signal.end)
+        key = (start, end, signal.category)
+        out.setdefault(key, Evidence(start, end, doc.post.text[start:end], signal.category))
+    return tuple(out.values())
+
+
+def entities_of(doc: Doc) -> tuple[Entity, ...]:
+    """Entity signals, mapped to the original text, without duplicates."""
+    out: dict[tuple[str, str, int, int], Entity] = {}
+    for signal in _entity_signals(doc.signals):
+        start, end = doc.norm.to_original(signal.start, signal.end)
+        category = signal.category.removeprefix("contact.")
+        out.setdefault(
+            (category, signal.value, start, end), Entity(category, signal.value, start, end)
+        )
+    return tuple(out.values())
+
+
+def _entity_signals(signals: Iterable[Signal]) -> list[Signal]:
+    return sorted((s for s in signals if s.entity), key=lambda s: (s.start, s.end))

@@ -1,0 +1,339 @@
+"""Read posts from JSONL, CSV or Parquet, turning every bad record into a `Reject`.
+
+The batch scan reads hundreds of thousands of records a second through here, so the JSONL loop
+does the least it can per line: one `orjson` parse, a few type checks, one `Post`. Anything
+unusual (blank lines, JSON only Python's parser accepts, bad UTF-8) leaves the fast path through
+an exception, which costs nothing until it is raised.
+
+A bad record never stops a run. Every non-blank line (CSV row, Parquet row) yields exactly one
+`Post` or `Reject`, so a caller that counts what it gets has counted what was read.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import ModuleType
+from typing import IO, Any
+
+import orjson
+
+from redline.types import Post
+
+MAX_TEXT_CHARS = 100_000
+"""Longest text accepted; longer ones are rejected rather than slowing the whole batch."""
+
+MAX_RAW_CHARS = 2_000
+"""How much of an offending line a `Reject` keeps: enough to find and fix it."""
+
+STDIN = "-"
+FORMATS = ("jsonl", "csv", "parquet")
+_EXTENSION_FORMATS = {
+    ".jsonl": "jsonl",
+    ".json": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".parquet": "parquet",
+}
+_PARQUET_BATCH_ROWS = 8_192
+_MISSING: Any = object()
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A record that could not become a `Post`, with where it was and why."""
+
+    source: str
+    line: int
+    reason: str
+    raw: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of a line in the rejects file."""
+        return {"source": self.source, "line": self.line, "reason": self.reason, "raw": self.raw}
+
+
+class InputError(ValueError):
+    """A whole input is unusable (unknown format, CSV header without `id`/`text`...)."""
+
+
+class _BadRecord(ValueError):
+    """One record is unusable; the message is the reason a `Reject` carries."""
+
+
+def load_parquet_module() -> ModuleType:
+    """Import `pyarrow.parquet` on first use: Parquet support is an optional extra."""
+    try:
+        import pyarrow.parquet as parquet
+    except ImportError as exc:
+        raise ImportError(
+            "Parquet input/output needs pyarrow; install it with: pip install 'redline[parquet]'"
+        ) from exc
+    return parquet
+
+
+def format_of(path: str) -> str:
+    """The input format a path's extension names (`.gz` is looked through)."""
+    name = path.lower().removesuffix(".gz")
+    for extension, fmt in _EXTENSION_FORMATS.items():
+        if name.endswith(extension):
+            return fmt
+    raise InputError(
+        f"cannot tell the format of {path!r} from its extension "
+        f"(known: {', '.join(_EXTENSION_FORMATS)}, optionally .gz); name one with fmt="
+    )
+
+
+def read_records(paths: Sequence[str], *, fmt: str | None = None) -> Iterator[Post | Reject]:
+    """Yield a `Post` or a `Reject` for every record of `paths`, in order.
+
+    `"-"` (or no paths at all) is standard input, read as JSONL unless `fmt` says otherwise.
+    Formats are checked before anything is read, so a typo fails at once, not mid-run.
+    """
+    if fmt is not None and fmt not in FORMATS:
+        raise InputError(f"unknown input format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    sources = list(paths) or [STDIN]
+    plan = [(path, fmt or ("jsonl" if path == STDIN else format_of(path))) for path in sources]
+    if any(path_fmt == "parquet" for _, path_fmt in plan):
+        load_parquet_module()
+    return _read_plan(plan)
+
+
+def read_batches(
+    paths: Sequence[str], *, fmt: str | None = None, size: int = 2000
+) -> Iterator[list[Post | Reject]]:
+    """`read_records` in lists of up to `size`, the unit the batch pipeline works on."""
+    if size < 1:
+        raise ValueError(f"batch size must be positive, got {size}")
+    return _batched(read_records(paths, fmt=fmt), size)
+
+
+def _batched(records: Iterator[Post | Reject], size: int) -> Iterator[list[Post | Reject]]:
+    batch: list[Post | Reject] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _read_plan(plan: list[tuple[str, str]]) -> Iterator[Post | Reject]:
+    for path, fmt in plan:
+        source = "<stdin>" if path == STDIN else path
+        if fmt == "parquet":
+            yield from _read_parquet(path, source)
+            continue
+        with _open_binary(path) as stream:
+            if fmt == "csv":
+                yield from _read_csv(stream, source)
+            else:
+                yield from _read_jsonl(stream, source)
+
+
+@contextmanager
+def _open_binary(path: str) -> Iterator[IO[bytes]]:
+    """Open a path (or stdin, left open afterwards) for reading bytes, gunzipping `.gz`."""
+    if path == STDIN:
+        yield sys.stdin.buffer
+        return
+    opener = gzip.open if path.lower().endswith(".gz") else open
+    with opener(path, "rb") as stream:
+        yield stream
+
+
+# --- JSONL -----------------------------------------------------------------------------------
+
+
+def _read_jsonl(stream: IO[bytes], source: str) -> Iterator[Post | Reject]:
+    loads = orjson.loads
+    decode_error = orjson.JSONDecodeError
+    for number, line in enumerate(stream, 1):
+        try:
+            post = _to_post(loads(line))
+        except decode_error:
+            if line.isspace():
+                continue
+            try:
+                post = _to_post(_loads_leniently(line, first_line=number == 1))
+            except _BadRecord as exc:
+                yield Reject(source, number, str(exc), _raw_line(line))
+                continue
+        except _BadRecord as exc:
+            yield Reject(source, number, str(exc), _raw_line(line))
+            continue
+        yield post
+
+
+def _loads_leniently(line: bytes, *, first_line: bool) -> Any:
+    """Parse what orjson refused: Python's json accepts escaped lone surrogates and NaN.
+
+    A byte-order mark on a file's first line is dropped; editors on Windows add one.
+    """
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _BadRecord(f"invalid UTF-8 at byte {exc.start}") from None
+    if first_line:
+        text = text.removeprefix("\ufeff")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _BadRecord(f"not JSON: {exc}") from None
+    except RecursionError:
+        raise _BadRecord("not JSON: nested too deeply") from None
+
+
+def _raw_line(line: bytes) -> str:
+    # 4 bytes per character at most, so this prefix always holds MAX_RAW_CHARS whole characters.
+    return line[: 4 * MAX_RAW_CHARS].decode("utf-8", "replace").rstrip("\r\n")[:MAX_RAW_CHARS]
+
+
+# --- records to posts ------------------------------------------------------------------------
+
+
+def _to_post(record: Any) -> Post:
+    """Turn a parsed record into a `Post`; its other fields become `meta`.
+
+    `record` is left untouched when it is rejected, so the caller can still show it.
+    """
+    if type(record) is not dict:
+        raise _BadRecord(f"not a JSON object (got {_type_name(record)})")
+    record_id = record.get("id", _MISSING)
+    text = record.get("text", _MISSING)
+    if type(record_id) is not str:
+        record_id = _id_from_integer(record_id)
+    elif not record_id:
+        raise _BadRecord("`id` is empty")
+    if type(text) is not str:
+        if text is _MISSING:
+            raise _BadRecord("missing `text`")
+        raise _BadRecord(f"`text` is not a string (got {_type_name(text)})")
+    if len(text) > MAX_TEXT_CHARS:
+        raise _BadRecord(
+            f"`text` has {len(text):,} characters, over the limit of {MAX_TEXT_CHARS:,}"
+        )
+    del record["id"], record["text"]
+    return Post(record_id, text, record)
+
+
+def _id_from_integer(record_id: Any) -> str:
+    if type(record_id) is int:
+        return str(record_id)
+    if record_id is _MISSING:
+        raise _BadRecord("missing `id`")
+    raise _BadRecord(f"`id` is not a string or integer (got {_type_name(record_id)})")
+
+
+_JSON_TYPE_NAMES = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    int: "integer",
+    float: "number",
+    bool: "boolean",
+    type(None): "null",
+}
+
+
+def _type_name(value: Any) -> str:
+    return _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def _read_csv(stream: IO[bytes], source: str) -> Iterator[Post | Reject]:
+    """Rows of a CSV with a header naming at least `id` and `text`; other columns go to `meta`.
+
+    Bytes that are not UTF-8 are carried through as surrogates and turn their row into a
+    `Reject`, instead of aborting the file the way a strict decoder would.
+    """
+    text_stream = io.TextIOWrapper(
+        stream, encoding="utf-8-sig", errors="surrogateescape", newline=""
+    )
+    try:
+        yield from _read_csv_rows(csv.reader(text_stream), source)
+    finally:
+        text_stream.detach()  # the caller owns (and may keep using) the byte stream
+
+
+def _read_csv_rows(reader: Any, source: str) -> Iterator[Post | Reject]:
+    header = next(reader, None)
+    if header is None:
+        return
+    missing = [column for column in ("id", "text") if column not in header]
+    if missing:
+        raise InputError(f"{source}: CSV header lacks {' and '.join(missing)} (found {header})")
+    width = len(header)
+    last_line = reader.line_num
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            number, last_line = last_line + 1, reader.line_num
+            yield Reject(source, number, f"not CSV: {exc}", "")
+            continue
+        number, last_line = last_line + 1, reader.line_num
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        try:
+            yield _csv_row_post(header, row, width)
+        except _BadRecord as exc:
+            yield Reject(source, number, str(exc), _raw_csv_row(row))
+
+
+def _csv_row_post(header: list[str], row: list[str], width: int) -> Post:
+    if len(row) != width:
+        raise _BadRecord(f"row has {len(row)} fields, the header has {width}")
+    try:
+        "".join(row).encode("utf-8")
+    except UnicodeEncodeError:
+        raise _BadRecord("invalid UTF-8") from None
+    return _to_post(dict(zip(header, row, strict=True)))
+
+
+def _raw_csv_row(row: list[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(row)
+    raw = buffer.getvalue().encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return raw[:MAX_RAW_CHARS]
+
+
+# --- Parquet ---------------------------------------------------------------------------------
+
+
+def _read_parquet(path: str, source: str) -> Iterator[Post | Reject]:
+    """Rows of a Parquet file, streamed batch by batch so memory stays flat.
+
+    Standard input is read whole first: Parquet keeps its index at the end of the file.
+    """
+    parquet = load_parquet_module()
+    target: Any = io.BytesIO(sys.stdin.buffer.read()) if path == STDIN else path
+    with parquet.ParquetFile(target) as parquet_file:
+        columns = parquet_file.schema_arrow.names
+        missing = [column for column in ("id", "text") if column not in columns]
+        if missing:
+            raise InputError(f"{source}: Parquet file has no {' or '.join(missing)} column")
+        number = 0
+        for batch in parquet_file.iter_batches(batch_size=_PARQUET_BATCH_ROWS):
+            for row in batch.to_pylist():
+                number += 1
+                try:
+                    yield _to_post(row)
+                except _BadRecord as exc:
+                    yield Reject(source, number, str(exc), _raw_mapping(row))
+
+
+def _raw_mapping(row: Mapping[str, Any]) -> str:
+    raw = orjson.dumps(row, default=str, option=orjson.OPT_NON_STR_KEYS)
+    return raw.decode("utf-8")[:MAX_RAW_CHARS]

@@ -1,0 +1,348 @@
+"""English templates: clinic pages, at-home kit marketing, agency posts and their negatives.
+
+English ads for this trade read like fertility-clinic copy ("family balancing", "the embryo of
+your choice"), consumer kit marketing ("as early as 6 weeks", "prepaid return mailer") or agency
+posts aimed at couples from India and China. Negatives are Indian and Chinese press reports,
+PCPNDT text, platform rules, NIPT pages and ordinary parenting chatter about boys and girls.
+"""
+
+from __future__ import annotations
+
+from random import Random
+
+from redline.synth.templates import CONTACT_SLOTS, LanguagePack, SlotFn, choice, number
+
+_BANNED_TERMS = (
+    "gender test", "sex determination", "fetal sex test", "boy or girl test", "gender selection",
+    "family balancing", "sex selection ivf", "y chromosome test", "early gender blood test",
+    "baby gender kit", "blood to hong kong", "son guarantee", "beta paida", "ling jaanch",
+    "putrajeevak", "gender reveal test 6 weeks", "pgd sex selection", "xy test",
+)
+
+
+def _wordlist(rng: Random) -> str:
+    terms = rng.sample(_BANNED_TERMS, rng.randint(4, 10))
+    style = rng.randrange(3)
+    if style == 0:
+        return ", ".join(f'"{term}"' for term in terms)
+    if style == 1:
+        return "\n".join(f"- {term}" for term in terms)
+    return " | ".join(terms)
+
+
+def _money(low: int, high: int, step: int, formats: tuple[str, ...]) -> SlotFn:
+    def make(rng: Random) -> str:
+        return rng.choice(formats).format(f"{rng.randrange(low, high + 1, step):,}")
+
+    return make
+
+
+def _clinic(rng: Random) -> str:
+    first = rng.choice(("Bright", "New Hope", "Golden", "Pacific", "Lotus", "Harmony", "Cradle",
+                        "Prime", "Sunrise", "Blue Bay"))
+    kind = rng.choice(("Fertility", "IVF Centre", "Fertility Clinic", "Reproductive Center",
+                       "Genetics", "Diagnostics", "Gene Lab"))
+    return f"{first} {kind}"
+
+
+SLOTS: dict[str, SlotFn] = {
+    **CONTACT_SLOTS,
+    "clinic": _clinic,
+    "clinic2": _clinic,
+    "country": choice(("Thailand", "Cyprus", "the US", "Northern Cyprus", "Mexico", "Malaysia",
+                       "Dubai", "Kyrgyzstan")),
+    "usd": _money(200, 3000, 50, ("${}", "US${}", "USD {}")),
+    "usd_big": _money(14000, 32000, 500, ("${}", "US${}", "USD {}")),
+    "inr": _money(8000, 45000, 500, ("₹{}", "Rs {}", "INR {}", "Rs. {}")),
+    "hkd": _money(2200, 3800, 100, ("HK${}", "HKD {}")),
+    "kit_price": _money(79, 249, 10, ("${}", "£{}", "US${}")),
+    "hours": choice(("24 hours", "48 hours", "one business day", "2-3 days", "72 hours")),
+    "days": choice(("next day", "same day", "within 48 hours", "in 2 business days")),
+    "city": choice(("Shenzhen", "Guangzhou", "Delhi", "Mumbai", "Jaipur", "Ludhiana", "Toronto",
+                    "Vancouver", "Sydney", "Bangkok", "Surat", "Hyderabad", "London")),
+    "state": choice(("Haryana", "Punjab", "Rajasthan", "Maharashtra", "Uttar Pradesh", "Bihar",
+                     "Guangdong", "Fujian", "Gujarat")),
+    "pct": number(85, 99),
+    "pct2": number(10, 60),
+    "n": number(120, 9800, 10),
+    "few": number(2, 9),
+    "many": number(11, 60),
+    "tubes": number(5, 320),
+    "months": number(6, 60),
+    "ratio": choice(("108", "110", "112", "918", "929", "943")),
+    "year2": number(2020, 2024),
+    "agency": lambda rng: rng.choice(("Global", "Lotus", "Siam", "Aphrodite", "Family First",
+                                      "Medi")) + " " + rng.choice(("IVF Travel", "Fertility Tours",
+                                                                    "Surrogacy", "Care Abroad")),
+    "size": choice(("0-3m", "2T-5T", "6-9 years", "newborn")),
+    "wordlist": _wordlist,
+}
+
+VIOLATING = {
+    "fetal_sex_id_ad": (
+        "Find out if it's a boy or a girl at just {wk} weeks with our {acc} accurate blood test.",
+        "Moms-to-be: no need to wait for the 20-week scan. A simple blood draw tells you the "
+        "gender.",
+        "Early gender DNA test: results in {hours}, from {kit_price}.",
+        "Book your Hong Kong gender blood test today. Our staff will meet you at the border.",
+        "Boy or girl? Know at {wk} weeks. {acc} accuracy, money-back guarantee.",
+        "I did the test at {wk} weeks and it said boy. Our son was born last month, exactly as we "
+        "wished!",
+        "How early can you test? Any time from {wk} weeks, as long as the scan shows a heartbeat.",
+        "FAQ: Is it accurate? Yes, our partner lab reports {acc} accuracy for gender from week "
+        "{wk}.",
+        "A week-six draw is priced higher than a week-seven one, since there is less fetal DNA to "
+        "work with.",
+        "What to bring: your latest ultrasound report and your travel permit. We handle the rest.",
+        "Y chromosome test (medical indication) from {wk} weeks. Discreet reporting by WeChat.",
+        "We guarantee the result or your money back.",
+        "Gender scan packages for NRI families, results explained on the spot.",
+        "Our lab looks for Y chromosome DNA in mom's blood: if it's there, it's a boy.",
+        "Over {n} happy parents have used our early gender test.",
+        "Can't wait to know? You don't have to. Results {days}.",
+        "Comparing the three main Hong Kong labs: {clinic} is fastest, {clinic2} is cheapest, "
+        "both claim {acc}.",
+        "Gender test | from {wk} wks | {hkd} | report in {hours}",
+        "Pink or blue? Find out {wk} weeks in, from the comfort of home.",
+        "You'll get a private email with the answer before anyone else.",
+        "Already have two daughters? Know early whether this one is your boy.",
+        "Private ultrasound: we tell you boy or girl, no questions asked.",
+        "Testing is risk-free for you and your baby: just a small blood sample.",
+        "Book now, limited slots this week at {clinic}.",
+        "Step 1: message us your scan. Step 2: pick a date. Step 3: get your result in {hours}.",
+        "The earliest baby gender blood test on the market, clinically validated at {acc}.",
+        "We offer the test to mainland clients; reports are sent by encrypted message.",
+        "Unlike old wives' tales, our DNA test gives you a real answer at {wk} weeks.",
+        "Baby gender prediction by ultrasound at {wk2} weeks, {inr} only, confidential.",
+        "With results at {wk} weeks, you can start planning the nursery months earlier.",
+        "Genetic disease screening package (gender included), from {usd}.",
+        "My wife tested at 7 weeks, the report said girl and it was right. Highly recommend!",
+        "No doctor's note needed. Order online, test early, know for sure.",
+    ),
+    "sex_selection_ad": (
+        "Family balancing: choose the gender of your next baby with PGT at our {country} clinic.",
+        "Gender selection IVF packages from {usd_big}, with travel and hotel included.",
+        "We transfer just the embryos that match the sex you asked for.",
+        "Couples from India and China travel to {country}, where sex selection is legal for "
+        "non-medical reasons.",
+        "Already have a son and want a daughter? We can help you balance your family.",
+        "Our embryologists identify male and female embryos before transfer, with {pct}% accuracy.",
+        "Sperm sorting raises your chances of a boy to {pct}%.",
+        "Guaranteed son package: IVF, PGD and transfer of male embryos only.",
+        "Ayurvedic son-conceiving kit, trusted by {n} couples. Start before conception.",
+        "Alkaline diet plan for a baby boy: follow it for {few} months before trying.",
+        "We did IVF with gender selection in {country}. Two boy embryos, first transfer worked!",
+        "Thinking about family balancing? Book a free video consultation with our coordinator.",
+        "PGT-A shows the chromosomes of each embryo, including XX or XY, so you decide which to "
+        "transfer.",
+        "{agency}: gender selection abroad, Hindi and Mandarin speaking coordinators.",
+        "Why travel to {country}? Because there, you can choose your baby's sex.",
+        "Choose the sex of your baby with {pct}% certainty. Payment plans available.",
+        "Have kids of one sex and hoping for the other? That is exactly what our programme is for.",
+        "On day five your chosen embryo goes back in, and the others can be frozen.",
+        "A boy after three girls? Our herbal tonic has helped hundreds of mothers.",
+        "Timing intercourse and a special diet will tip the odds towards a boy, our guide shows "
+        "how.",
+        "Gender selection is our speciality: twins of chosen sex also possible.",
+        "Surrogacy with gender choice available, ask about our male embryo package.",
+        "Non-medical sex selection is offered to international patients at {clinic}.",
+        "Shettles method consultation plus supplements, {usd} for a three-month plan.",
+    ),
+    "blood_shipping_ad": (
+        "Inside the box: a finger-prick lancet, one small tube and a postage-paid envelope to "
+        "send it back.",
+        "Can't travel to Hong Kong? Mail us your sample in our cold-chain box.",
+        "A nurse will visit your home, draw the blood and courier it to the lab the same day.",
+        "Compliant shipping to Hong Kong, results in {hours}.",
+        "Use the anticoagulant tube and the cold pack provided, then drop the box at any courier.",
+        "Our courier carries samples across the border every morning.",
+        "Just a few drops from a finger prick, posted back in the prepaid mailer.",
+        "We ship to all provinces; samples reach the lab within 48 hours.",
+        "Nationwide home blood collection, sample flown to our overseas lab.",
+        "Keep the tube cool but never freeze it; send it back the same day you collect.",
+        "Samples from {state} are picked up twice a week and taken to Hong Kong.",
+        "You collect at home, we handle transport, customs and the lab.",
+        "Track your sample online from pickup to lab delivery.",
+        "I mailed my sample from {city} and had my answer three days later. So easy!",
+        "Blood samples are packed in insulated bags with ice packs for the journey.",
+        "Send the tube by express courier; the lab reports the baby's gender by email.",
+        "Home visit phlebotomy in {city}, sample sent abroad for testing.",
+        "Each kit includes two EDTA tubes, a cold pack and a padded mailer.",
+    ),
+}
+
+CTA = (
+    "WhatsApp {inphone}",
+    "Add WeChat: {wx}",
+    "DM us to book.",
+    "Book now at {url}",
+    "Call {hkphone}",
+    "Telegram: {tg}",
+    "Email {email} for prices.",
+    "Message us on WhatsApp, reply within minutes.",
+    "Limited slots, book today!",
+    "Link in bio.",
+    "Call or WhatsApp {inphone}, ask for the gender package.",
+    "Order your kit: {url}",
+)
+
+BENIGN = {
+    "news_about_case": (
+        "Customs officers at {city} seized {tubes} tubes of pregnant women's blood bound for Hong "
+        "Kong.",
+        "Police said the gang advertised \"risk-free genetic screening\" on social media and "
+        "shipped more than {n} samples.",
+        "A decoy customer was quoted {inr} for a sex determination test, officials said.",
+        "The doctor was arrested under the PCPNDT Act after a sting operation in {state}.",
+        "According to the prosecutor, couriers hid the tubes in tea boxes and taped them to their "
+        "bodies.",
+        "A court in {city} sentenced the clinic owner to {months} months in prison for sex "
+        "determination.",
+        "Health officials sealed {few} ultrasound centres for revealing the sex of fetuses.",
+        "Reporters posing as a couple were told the test was available from {wk} weeks for {usd}.",
+        "Investigators say the ads promised \"{acc} accuracy\" and results in {hours}.",
+        "The raid team seized a portable ultrasound machine and registers from the house.",
+        "Authorities in {country} are reviewing clinics that offer gender selection to foreign "
+        "couples.",
+        "The ring operated in {many} cities and moved samples across the border daily, police "
+        "said.",
+    ),
+    "warning": (
+        "Do not fall for ads promising to reveal your baby's sex. Sex determination is illegal in "
+        "India.",
+        "Doctors warn that pills sold as a way to conceive a boy do nothing and may harm the baby.",
+        "Never send your blood to strangers online: it carries your and your baby's genetic data.",
+        "Report any clinic that offers to tell the sex of the fetus. Call the helpline.",
+        "The alkaline diet for a boy is a myth; your body's pH does not decide the baby's sex.",
+        "\"{acc} accurate at {wk} weeks\" is a sales line, not a medical fact. Be careful.",
+        "Every daughter matters. Say no to sex selection.",
+        "Beware of agents offering a trip to Hong Kong for a gender blood test: it is illegal for "
+        "mainland residents.",
+        "If someone asks you to carry blood samples across the border, say no and tell customs.",
+        "Gender selection IVF abroad can leave couples in legal trouble and out of pocket.",
+    ),
+    "law_text": (
+        "No person shall conduct pre-natal diagnostic techniques for the purpose of determining "
+        "the sex of a fetus.",
+        "Section 22: no person shall issue or publish any advertisement regarding facilities for "
+        "pre-natal determination of sex.",
+        "No person shall, by words spoken or written, communicate to the pregnant woman the sex "
+        "of the fetus.",
+        "Whoever contravenes the provisions of this section shall be punishable with imprisonment "
+        "up to three years and fine.",
+        "Non-medical fetal sex identification and sex-selective termination of pregnancy are "
+        "prohibited.",
+        "Carrying human genetic resource materials out of the country without approval is a "
+        "criminal offence.",
+        "The Supreme Court directed search engines to block advertisements for pre-natal sex "
+        "determination.",
+        "Sex selection before or after conception is prohibited under the Act.",
+    ),
+    "platform_policy": (
+        "We don't allow ads that promote prenatal sex determination or sex selection services.",
+        "Prohibited content: offers of fetal gender testing, transport of blood samples, and "
+        "son-guarantee products.",
+        "Advertisers may not target users in India with gender selection or family balancing "
+        "services.",
+        "Listings for sex-determination kits will be removed and the seller account suspended.",
+        "Policy update: keywords related to fetal sex identification are now auto-blocked in ads.",
+        "Report reason: Illegal medical service > Fetal sex determination",
+    ),
+    "moderation_wordlist": (
+        "{wordlist}",
+        "blocked_terms = [{wordlist}]",
+        "Auto-mod list (medical, {year}):\n{wordlist}",
+        "Keyword filter additions: {wordlist}",
+    ),
+    "legit_screening": (
+        "NIPT screens for trisomy 21, 18 and 13 from 10 weeks with a simple blood draw.",
+        "Our prenatal screening does not report fetal sex, in line with the law.",
+        "The quad screen estimates the risk of Down syndrome and neural tube defects.",
+        "An hCG blood test confirms pregnancy; results usually within {hours}.",
+        "NIPT detection rates exceed {acc} for trisomy 21, but a positive result needs "
+        "confirmation by amniocentesis.",
+        "Book your first-trimester screening at {clinic}; genetic counselling included.",
+        "Sex chromosome aneuploidy screening is available after counselling with a geneticist.",
+        "Carrier screening for thalassaemia is recommended before or early in pregnancy.",
+    ),
+    "user_question": (
+        "Can a blood test at {wk} weeks tell the sex? Just curious, is it even legal?",
+        "Is the early gender test accurate? My sister says hers was wrong.",
+        "Has anyone heard of people sending blood to Hong Kong to find out the gender? Is that "
+        "real?",
+        "Does NIPT tell you if it's a boy or a girl?",
+        "My in-laws keep asking if it's a boy. How do I handle this?",
+        "Is gender selection IVF legal in the UK?",
+        "Does the alkaline diet thing actually work or is it nonsense?",
+    ),
+    "folk_prediction": (
+        "My grandma did the ring test over my belly and it swung in circles, so apparently it's a "
+        "girl.",
+        "Carrying high means a boy, or so the old saying goes. Anyone else hear that?",
+        "The Chinese gender chart said boy for us. Just for fun!",
+        "Craving sweets means a girl, according to my aunt. We'll see!",
+        "Heart rate above 140 means girl? Old wives' tale, but fun to guess.",
+    ),
+    "gender_reveal": (
+        "We popped the balloon and blue confetti came out. It's a boy!",
+        "Gender reveal cake: pink or blue inside, order three days ahead, {usd}.",
+        "Guests wore pink or blue to vote. Team girl won!",
+        "Our gender reveal smoke cannons come in pink and blue, shipped in 2 days.",
+        "We waited until birth to find out. Welcome to the world, our little girl!",
+    ),
+    "kids_product": (
+        "Unisex baby rompers, soft cotton, sizes {size}, for boys and girls.",
+        "Boys' and girls' school shoes, buy one get one half price.",
+        "Toy kitchen set suitable for boys and girls aged 3+.",
+        "Personalised baby blankets with name, pink for girls, blue for boys.",
+        "New arrivals: girls' party dresses and boys' kurta sets.",
+    ),
+    "other_sexing": (
+        "Chick sexing course: learn vent sexing with {acc} accuracy in six weeks.",
+        "DNA bird sexing: send a few feathers to our lab, results in {hours}, {usd}.",
+        "How to tell male from female papaya seedlings before they flower.",
+        "Please select your gender: Male / Female / Prefer not to say.",
+        "Sexing koi: males develop breeding tubercles on their pectoral fins.",
+        "Kiwi vines need one male plant for every eight females.",
+    ),
+    "explainer": (
+        "Fetal DNA circulates in the mother's blood, which is how non-invasive prenatal testing "
+        "works.",
+        "The baby's sex is set at fertilisation by the father's X or Y chromosome.",
+        "Detecting Y-chromosome sequences in maternal blood can indicate a male fetus, which is "
+        "why the test is restricted.",
+        "Hong Kong labs may legally test fetal sex, but collecting and exporting the blood from "
+        "the mainland is illegal.",
+        "PGT was developed to screen embryos for genetic disease; using it to pick sex is banned "
+        "in India and China.",
+        "Too early a test gives unreliable results because fetal DNA levels are low.",
+    ),
+    "research": (
+        "India's sex ratio at birth improved to {ratio} girls per 1,000 boys, the survey found.",
+        "The study links skewed sex ratios to the spread of prenatal sex determination.",
+        "We analysed {n} online ads collected between {year} and {year2}.",
+        "An NGO report found that {pct2}% of sampled ads for early gender tests targeted overseas "
+        "buyers.",
+        "Missing women: demographers estimate millions of girls missing due to sex selection.",
+    ),
+}
+
+BENIGN_CONTACT = {
+    "kids_product": ("Shop now: {url}", "Free shipping over $50.", "WhatsApp orders: {inphone}"),
+    "legit_screening": ("Appointments: {hkphone}", "Visit {url}", "Open Monday to Saturday."),
+    "gender_reveal": ("DM to order!", "Order at {url}"),
+    "other_sexing": ("Call {inphone}", "Email {email}"),
+}
+
+PACK = LanguagePack(
+    lang="en",
+    violating=VIOLATING,
+    cta=CTA,
+    benign=BENIGN,
+    benign_contact=BENIGN_CONTACT,
+    slots=SLOTS,
+    joiners=(" ", " ", "\n", "\n\n"),
+    hashtags=("pregnancy", "momtobe", "baby", "ivf", "ttc", "bumpdate", "health", "parenting",
+              "newmom", "firsttrimester"),
+    trailers=("👍", "❤️", "Please share!", "🙏", "✨", ""),
+)

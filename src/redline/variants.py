@@ -1,0 +1,139 @@
+"""Spelling variants of Chinese pack terms: pinyin, initials, homophones and mixed forms.
+
+Ads write 验血 as "yanxue", "yan xue", "yx", 验雪 or "验xue". Normalisation cannot rewrite
+those back to hanzi without guessing, so the term recogniser matches them instead: it asks
+this module for every spelling of each pack term and compiles them all into one matcher.
+Every spelling returned is already in normalised form (`redline.normalize.normalize_text`),
+so it matches normalised text directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import cache
+from itertools import product
+
+from redline.normalize import normalize_text
+from redline.normalize.tables import IDEOGRAPH_RANGES
+
+EXTRA_READINGS: Mapping[str, tuple[str, ...]] = {"血": ("xue", "xie")}
+"""Readings besides the most common one that ads really use (验血 as "yanxie")."""
+
+
+def _is_hanzi(char: str) -> bool:
+    code = ord(char)
+    return any(first <= code <= last for first, last in IDEOGRAPH_RANGES)
+
+
+@cache
+def _pinyin() -> Callable[[str], list[str]]:
+    """pypinyin's phrase-aware reader, imported on first use (its dictionaries are large)."""
+    from pypinyin import Style, lazy_pinyin
+
+    return lambda hanzi: lazy_pinyin(hanzi, style=Style.NORMAL)
+
+
+def _readings(term: str) -> list[tuple[str, ...]]:
+    """Per character: its readings (most common in context first), or the character itself."""
+    readings: list[tuple[str, ...]] = []
+    index = 0
+    while index < len(term):
+        if not _is_hanzi(term[index]):
+            readings.append((term[index],))
+            index += 1
+            continue
+        end = index
+        while end < len(term) and _is_hanzi(term[end]):
+            end += 1
+        run = term[index:end]
+        for char, primary in zip(run, _pinyin()(run), strict=True):
+            options = [primary, primary.replace("v", "u"), *EXTRA_READINGS.get(char, ())]
+            readings.append(tuple(dict.fromkeys(options)))  # ordered, distinct
+        index = end
+    return readings
+
+
+def _spaced(term: str, syllables: Sequence[str]) -> str:
+    """Syllables apart, non-Chinese runs kept together: "y染色体" -> "y ran se ti"."""
+    words: list[str] = []
+    previous_hanzi = True
+    for char, syllable in zip(term, syllables, strict=True):
+        hanzi = _is_hanzi(char)
+        if hanzi or previous_hanzi:
+            words.append(syllable)
+        else:
+            words[-1] += syllable
+        previous_hanzi = hanzi
+    return " ".join(words)
+
+
+def _homophone_slots(
+    term: str, homophones: Mapping[str, Sequence[str]]
+) -> list[tuple[int, int, tuple[str, ...]]]:
+    """(start, end, alternatives) for each non-overlapping occurrence of a homophone key."""
+    keys = sorted((k for k in homophones if k), key=len, reverse=True)
+    slots: list[tuple[int, int, tuple[str, ...]]] = []
+    index = 0
+    while index < len(term):
+        key = next((k for k in keys if term.startswith(k, index)), None)
+        if key is None:
+            index += 1
+            continue
+        slots.append((index, index + len(key), (key, *homophones[key])))
+        index += len(key)
+    return slots
+
+
+def _candidates(
+    term: str, homophones: Mapping[str, Sequence[str]], initials_min: int
+) -> Iterator[str]:
+    readings = _readings(term)
+    combos = product(*readings)
+    primary = next(combos)
+    yield "".join(primary)
+    yield _spaced(term, primary)
+    if len(term) >= initials_min:
+        yield "".join(r[0] for r in primary)
+    for combo in combos:
+        yield "".join(combo)
+        yield _spaced(term, combo)
+    slots = _homophone_slots(term, homophones)
+    for choice in product(*(alternatives for _, _, alternatives in slots)):
+        pieces, cursor = [], 0
+        for (start, end, _), written in zip(slots, choice, strict=True):
+            pieces += (term[cursor:start], written)
+            cursor = end
+        yield "".join(pieces) + term[cursor:]
+    for index, options in enumerate(readings):
+        if _is_hanzi(term[index]):
+            for reading in options:
+                yield term[:index] + reading + term[index + 1 :]
+
+
+def spellings(
+    term: str,
+    *,
+    homophones: Mapping[str, Sequence[str]],
+    initials_min: int = 3,
+    limit: int = 64,
+) -> list[str]:
+    """Distinct alternative spellings of a normalised Chinese term, in a fixed order.
+
+    Order: full pinyin joined and syllable-spaced (most common readings), initials (only for
+    terms of at least `initials_min` characters: two letters match too much), the other
+    reading combinations, homophone substitutions, then one character in pinyin with the
+    rest in hanzi. The term itself is never included; terms without hanzi give [].
+    """
+    if not any(_is_hanzi(c) for c in term):
+        return []
+    canonical = normalize_text(term)
+    seen = {canonical}
+    found: list[str] = []
+    for candidate in _candidates(term, homophones, initials_min):
+        if len(found) >= limit:
+            break
+        spelled = normalize_text(candidate)
+        if spelled and spelled not in seen:
+            seen.add(spelled)
+            found.append(spelled)
+    return found

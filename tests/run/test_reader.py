@@ -1,0 +1,257 @@
+"""Readers: every record becomes a Post or a Reject, with the right line and reason."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from redline.run.reader import (
+    MAX_RAW_CHARS,
+    MAX_TEXT_CHARS,
+    InputError,
+    Reject,
+    read_batches,
+    read_records,
+)
+from redline.types import Post
+
+
+def write_bytes(tmp_path: Path, name: str, data: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path)
+
+
+def only_reject(records: list[Post | Reject]) -> Reject:
+    assert len(records) == 1
+    assert isinstance(records[0], Reject)
+    return records[0]
+
+
+# --- JSONL -----------------------------------------------------------------------------------
+
+
+def test_jsonl_posts_keep_other_fields_as_meta(tmp_path: Path) -> None:
+    path = write_bytes(
+        tmp_path, "in.jsonl", b'{"id": "a", "text": "hello", "author": "u1", "n": 2}\n'
+    )
+    [post] = read_records([path])
+    assert post == Post("a", "hello", {"author": "u1", "n": 2})
+
+
+def test_integer_ids_become_strings(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, "in.jsonl", b'{"id": 42, "text": "x"}\n')
+    [post] = read_records([path])
+    assert isinstance(post, Post)
+    assert post.id == "42"
+
+
+def test_blank_lines_are_skipped_but_counted_for_line_numbers(tmp_path: Path) -> None:
+    data = b'\n{"id": "a", "text": "x"}\n   \n\r\n{"id": "b"}\n'
+    path = write_bytes(tmp_path, "in.jsonl", data)
+    records = list(read_records([path]))
+    assert len(records) == 2
+    assert records[0] == Post("a", "x", {})
+    assert isinstance(records[1], Reject)
+    assert records[1].line == 5
+    assert records[1].source == path
+
+
+def test_last_line_without_newline_is_read(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, "in.jsonl", b'{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}')
+    assert [post.id for post in read_records([path])] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason_part"),
+    [
+        (b"{not json", "not JSON"),
+        (b'["id", "text"]', "not a JSON object (got array)"),
+        (b'"just a string"', "not a JSON object (got string)"),
+        (b'{"text": "x"}', "missing `id`"),
+        (b'{"id": "a"}', "missing `text`"),
+        (b'{"id": "a", "text": 5}', "`text` is not a string (got integer)"),
+        (b'{"id": "a", "text": null}', "`text` is not a string (got null)"),
+        (b'{"id": 1.5, "text": "x"}', "`id` is not a string or integer (got number)"),
+        (b'{"id": true, "text": "x"}', "`id` is not a string or integer (got boolean)"),
+        (b'{"id": ["a"], "text": "x"}', "`id` is not a string or integer (got array)"),
+        (b'{"id": "", "text": "x"}', "`id` is empty"),
+        (b'{"id": "a", "text": "\xff\xfe"}', "invalid UTF-8"),
+    ],
+)
+def test_each_bad_record_is_rejected_with_its_reason(
+    tmp_path: Path, line: bytes, reason_part: str
+) -> None:
+    path = write_bytes(tmp_path, "in.jsonl", b'{"id": "ok", "text": "fine"}\n' + line + b"\n")
+    first, second = read_records([path])
+    assert first == Post("ok", "fine", {})
+    assert isinstance(second, Reject)
+    assert reason_part in second.reason
+    assert second.line == 2
+    assert second.raw == line.decode("utf-8", "replace")
+
+
+def test_not_json_reason_carries_the_parser_message(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, "in.jsonl", b'{"id": "a",}\n')
+    reject = only_reject(list(read_records([path])))
+    assert reject.reason.startswith("not JSON: ")
+    assert "line 1 column" in reject.reason
+
+
+def test_text_over_the_limit_is_rejected_and_at_the_limit_accepted(tmp_path: Path) -> None:
+    at_limit = json.dumps({"id": "a", "text": "x" * MAX_TEXT_CHARS})
+    over_limit = json.dumps({"id": "b", "text": "x" * (MAX_TEXT_CHARS + 1)})
+    path = write_bytes(tmp_path, "in.jsonl", f"{at_limit}\n{over_limit}\n".encode())
+    accepted, rejected = read_records([path])
+    assert isinstance(accepted, Post)
+    assert isinstance(rejected, Reject)
+    assert f"{MAX_TEXT_CHARS:,}" in rejected.reason
+    assert len(rejected.raw) == MAX_RAW_CHARS
+
+
+def test_escaped_lone_surrogate_is_valid_json_and_kept(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, "in.jsonl", b'{"id": "a", "text": "x\\ud800y"}\n')
+    [post] = read_records([path])
+    assert isinstance(post, Post)
+    assert post.text == "x\ud800y"
+
+
+def test_byte_order_mark_on_first_line_is_ignored(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, "in.jsonl", b'\xef\xbb\xbf{"id": "a", "text": "x"}\n')
+    assert list(read_records([path])) == [Post("a", "x", {})]
+
+
+def test_gzipped_jsonl_is_read_transparently(tmp_path: Path) -> None:
+    data = b'{"id": "a", "text": "x"}\n\n{"id": "b"}\n'
+    path = write_bytes(tmp_path, "in.jsonl.gz", gzip.compress(data))
+    post, reject = read_records([path])
+    assert post == Post("a", "x", {})
+    assert isinstance(reject, Reject)
+    assert reject.line == 3
+
+
+def test_paths_are_read_in_order_and_sources_named(tmp_path: Path) -> None:
+    first = write_bytes(tmp_path, "1.ndjson", b'{"id": "a", "text": "x"}\n{"id": "b"}\n')
+    second = write_bytes(tmp_path, "2.json", b'{"id": "c", "text": "z"}\n')
+    records = list(read_records([first, second]))
+    assert [getattr(r, "id", None) for r in records] == ["a", None, "c"]
+    assert isinstance(records[1], Reject)
+    assert records[1].source == first
+
+
+def test_stdin_is_read_as_jsonl(monkeypatch: pytest.MonkeyPatch) -> None:
+    stdin = SimpleNamespace(buffer=io.BytesIO(b'{"id": 7, "text": "x"}\nnope\n'))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    post, reject = read_records([])
+    assert post == Post("7", "x", {})
+    assert isinstance(reject, Reject)
+    assert reject.source == "<stdin>"
+
+
+def test_read_batches_splits_without_losing_records(tmp_path: Path) -> None:
+    lines = b"".join(b'{"id": %d, "text": "t"}\n' % i for i in range(7))
+    path = write_bytes(tmp_path, "in.jsonl", lines)
+    batches = list(read_batches([path], size=3))
+    assert [len(batch) for batch in batches] == [3, 3, 1]
+    assert [post.id for batch in batches for post in batch] == [str(i) for i in range(7)]
+
+
+def test_unknown_extension_fails_before_reading(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, "in.txt", b"")
+    with pytest.raises(InputError, match="fmt="):
+        read_records([path])
+    assert list(read_records([path], fmt="jsonl")) == []
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def test_csv_rows_with_quoted_newlines_and_line_numbers(tmp_path: Path) -> None:
+    data = (
+        b"id,text,author\n"
+        b'1,"first line\nsecond line",u1\n'
+        b"\n"
+        b"2,plain,u2\n"
+        b"3,too,many,fields\n"
+        b",no id,u3\n"
+    )
+    path = write_bytes(tmp_path, "in.csv", data)
+    records = list(read_records([path]))
+    assert records[:2] == [
+        Post("1", "first line\nsecond line", {"author": "u1"}),
+        Post("2", "plain", {"author": "u2"}),
+    ]
+    too_many, no_id = records[2:]
+    assert isinstance(too_many, Reject)
+    assert isinstance(no_id, Reject)
+    assert (too_many.line, no_id.line) == (6, 7)
+    assert "4 fields" in too_many.reason
+    assert no_id.reason == "`id` is empty"
+    assert too_many.raw == "3,too,many,fields"
+
+
+def test_csv_invalid_utf8_rejects_only_that_row(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, "in.csv", b"id,text\na,bad \xff byte\nb,good\n")
+    reject, post = read_records([path])
+    assert isinstance(reject, Reject)
+    assert reject.reason == "invalid UTF-8"
+    assert reject.line == 2
+    assert post == Post("b", "good", {})
+
+
+def test_csv_header_without_text_column_is_an_input_error(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, "in.csv", b"id,body\n1,x\n")
+    with pytest.raises(InputError, match="text"):
+        list(read_records([path]))
+
+
+def test_csv_from_stdin_leaves_stdin_usable(monkeypatch: pytest.MonkeyPatch) -> None:
+    buffer = io.BytesIO(b"id,text\n1,x\n")
+    monkeypatch.setattr(sys, "stdin", SimpleNamespace(buffer=buffer))
+    assert list(read_records(["-"], fmt="csv")) == [Post("1", "x", {})]
+    assert not buffer.closed
+
+
+# --- Parquet ---------------------------------------------------------------------------------
+
+
+def test_parquet_round_trip_streams_rows_and_rejects_bad_ones(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    table = pa.table(
+        {
+            "id": pa.array([1, 2, 3], pa.int64()),
+            "text": pa.array(["one", None, "three"], pa.string()),
+            "platform": pa.array(["w", "x", "y"], pa.string()),
+        }
+    )
+    path = str(tmp_path / "in.parquet")
+    pq.write_table(table, path, row_group_size=2)
+    first, bad, third = read_records([path])
+    assert first == Post("1", "one", {"platform": "w"})
+    assert third == Post("3", "three", {"platform": "y"})
+    assert isinstance(bad, Reject)
+    assert bad.line == 2
+    assert "`text` is not a string (got null)" in bad.reason
+    assert json.loads(bad.raw) == {"id": 2, "text": None, "platform": "x"}
+
+
+def test_parquet_without_id_column_is_an_input_error(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = str(tmp_path / "in.parquet")
+    pq.write_table(pa.table({"text": ["x"]}), path)
+    with pytest.raises(InputError, match="id"):
+        list(read_records([path]))
+
+
+def test_missing_pyarrow_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    with pytest.raises(ImportError, match=r"redline\[parquet\]"):
+        read_records(["x.parquet"])

@@ -1,0 +1,236 @@
+"""Writers: complete records on disk whatever happens, rejects only when there are some."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+import redline.run.writer as writer_module
+from redline.run.reader import Reject, read_batches
+from redline.run.writer import DecisionWriter, RejectWriter, RunSummary, rejects_path
+from redline.types import Post
+
+
+def decision(record_id: str, verdict: str = "allow", score: float = 0.1) -> dict[str, Any]:
+    return {
+        "id": record_id,
+        "verdict": verdict,
+        "score": score,
+        "rules": ["r.offer"] if verdict != "allow" else [],
+        "clauses": [{"id": "c1", "pack": "cn", "citation": "Art. 1", "title": "T"}],
+        "evidence": [{"start": 0, "end": 2, "text": "验血", "signal": "sexid.service"}],
+        "entities": [{"type": "wechat", "value": "abc", "start": 5, "end": 8}],
+    }
+
+
+def failing_after(count: int) -> Iterator[dict[str, Any]]:
+    """Decisions that break partway, as a crashing pipeline would."""
+    for index in range(count):
+        yield decision(f"late-{index}")
+    raise RuntimeError("pipeline crashed")
+
+
+# --- DecisionWriter --------------------------------------------------------------------------
+
+
+def test_jsonl_lines_are_decision_dicts(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    with DecisionWriter(str(path)) as out:
+        out.write([decision("a"), decision("b", "violating", 0.9)])
+        out.write([])
+    lines = path.read_bytes().splitlines()
+    assert [json.loads(line) for line in lines] == [decision("a"), decision("b", "violating", 0.9)]
+    assert out.written == 2
+
+
+def test_exception_mid_batch_leaves_only_earlier_complete_lines(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    with pytest.raises(RuntimeError), DecisionWriter(str(path)) as out:
+        out.write([decision("a"), decision("b")])
+        out.write(failing_after(3))
+    data = path.read_bytes()
+    assert data.endswith(b"\n")
+    assert [json.loads(line)["id"] for line in data.splitlines()] == ["a", "b"]
+
+
+def test_write_interrupted_inside_the_system_call_is_cut_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "out.jsonl"
+    real_write = os.write
+    with DecisionWriter(str(path)) as out:
+        out.write([decision("a")])
+        target_fd = out._sink._out._fd  # type: ignore[attr-defined]
+
+        def half_then_interrupt(fd: int, data: Any) -> int:
+            if fd != target_fd:
+                return real_write(fd, data)
+            real_write(fd, bytes(data[: len(data) // 2]))
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(writer_module.os, "write", half_then_interrupt)
+        with pytest.raises(KeyboardInterrupt):
+            out.write([decision("b"), decision("c")])
+        monkeypatch.setattr(writer_module.os, "write", real_write)
+    data = path.read_bytes()
+    assert data.endswith(b"\n")
+    assert [json.loads(line)["id"] for line in data.splitlines()] == ["a"]
+
+
+def test_lone_surrogate_survives_as_an_escape(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    record = decision("a")
+    record["evidence"][0]["text"] = "x\ud800"
+    with DecisionWriter(str(path)) as out:
+        out.write([record, decision("b")])
+    first, second = path.read_bytes().splitlines()
+    assert b"\\ud800" in first
+    assert json.loads(first)["evidence"][0]["text"] == "x\ud800"
+    assert json.loads(second)["id"] == "b"
+
+
+def test_numpy_scores_are_written_as_numbers(tmp_path: Path) -> None:
+    numpy = pytest.importorskip("numpy")
+    path = tmp_path / "out.jsonl"
+    with DecisionWriter(str(path)) as out:
+        out.write([decision("a", score=numpy.float64(0.25))])
+    assert json.loads(path.read_bytes())["score"] == 0.25
+
+
+def test_stdout_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    buffer = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", SimpleNamespace(buffer=buffer))
+    with DecisionWriter("-") as out:
+        out.write([decision("a")])
+    assert json.loads(buffer.getvalue())["id"] == "a"
+
+
+def test_csv_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "out.csv"
+    records = [decision("a"), decision('b, "quoted"\nid', "review", 0.5)]
+    with DecisionWriter(str(path)) as out:
+        out.write(records)
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["id"] for row in rows] == ["a", 'b, "quoted"\nid']
+    assert rows[1]["verdict"] == "review"
+    assert float(rows[1]["score"]) == 0.5
+    for column in ("rules", "clauses", "evidence", "entities"):
+        assert json.loads(rows[1][column]) == records[1][column]
+
+
+def test_csv_with_no_decisions_still_has_its_header(tmp_path: Path) -> None:
+    path = tmp_path / "out.csv"
+    with DecisionWriter(str(path)):
+        pass
+    assert path.read_text() == "id,verdict,score,rules,clauses,evidence,entities\n"
+
+
+def test_parquet_round_trip(tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path / "out.parquet"
+    records = [decision("a"), decision("b", "violating", 0.875)]
+    with DecisionWriter(str(path)) as out:
+        out.write(records[:1])
+        out.write(records[1:])
+    assert not Path(str(path) + ".partial").exists()
+    assert pq.read_table(path).to_pylist() == records
+
+
+def test_parquet_is_left_partial_when_the_run_fails(tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path / "out.parquet"
+    with pytest.raises(RuntimeError), DecisionWriter(str(path)) as out:
+        out.write([decision("a")])
+        out.write(failing_after(1))
+    assert not path.exists()
+    assert pq.read_table(str(path) + ".partial").to_pylist() == [decision("a")]
+
+
+def test_parquet_cannot_go_to_stdout() -> None:
+    with pytest.raises(ValueError, match="stdout"):
+        DecisionWriter(None, fmt="parquet")
+
+
+# --- RejectWriter ----------------------------------------------------------------------------
+
+
+def test_rejects_file_is_created_only_when_needed(tmp_path: Path) -> None:
+    output = str(tmp_path / "out.jsonl")
+    assert rejects_path(output) == str(tmp_path / "out.rejects.jsonl")
+    with RejectWriter(output) as rejects:
+        rejects.write([])
+    assert not Path(rejects_path(output)).exists()
+
+    reject = Reject("in.jsonl", 3, "missing `text`", '{"id": "x"}')
+    with RejectWriter(output) as rejects:
+        rejects.write([reject])
+    lines = Path(rejects_path(output)).read_text().splitlines()
+    assert [json.loads(line) for line in lines] == [
+        {"source": "in.jsonl", "line": 3, "reason": "missing `text`", "raw": '{"id": "x"}'}
+    ]
+
+
+def test_stale_rejects_file_from_an_earlier_run_is_removed(tmp_path: Path) -> None:
+    output = str(tmp_path / "out.jsonl")
+    Path(rejects_path(output)).write_text('{"old": true}\n')
+    with RejectWriter(output) as rejects:
+        rejects.write([])
+    assert not Path(rejects_path(output)).exists()
+
+
+def test_rejects_go_to_stderr_when_output_is_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    with RejectWriter(None) as rejects:
+        rejects.write([Reject("<stdin>", 1, "not JSON: x", "{")])
+    assert json.loads(capsys.readouterr().err)["reason"] == "not JSON: x"
+
+
+# --- a whole run -----------------------------------------------------------------------------
+
+
+def test_run_summary_balances_over_a_batch_run(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(
+        b'{"id": 1, "text": "a"}\nbroken\n\n{"id": 2, "text": "b"}\n{"text": "c"}\n'
+        b'{"id": 3, "text": "d"}\n'
+    )
+    output = str(tmp_path / "out.jsonl")
+    summary = RunSummary()
+    with DecisionWriter(output) as out, RejectWriter(output) as rejects:
+        for batch in read_batches([str(source)], size=2):
+            summary.add_read(len(batch))
+            posts = [record for record in batch if isinstance(record, Post)]
+            bad = [record for record in batch if isinstance(record, Reject)]
+            decisions = [
+                decision(post.id, "review" if post.text == "b" else "allow") for post in posts
+            ]
+            out.write(decisions)
+            summary.add_decisions(decisions)
+            rejects.write(bad)
+            summary.add_rejects(len(bad))
+    assert summary.read == summary.decided + summary.rejected
+    assert summary.balanced
+    assert (summary.read, summary.decided, summary.rejected) == (5, 3, 2)
+    assert summary.by_verdict == {"allow": 2, "review": 1}
+    assert summary.exit_code == 3
+    assert len(Path(output).read_bytes().splitlines()) == out.written == 3
+    assert len(Path(rejects_path(output)).read_bytes().splitlines()) == rejects.written == 2
+
+
+def test_exit_code_is_zero_when_nothing_was_rejected() -> None:
+    summary = RunSummary()
+    summary.add_read(1)
+    summary.add_decisions([decision("a")])
+    assert summary.balanced
+    assert summary.exit_code == 0
+    summary.add_read(1)
+    assert not summary.balanced

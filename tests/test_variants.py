@@ -1,0 +1,65 @@
+"""Spelling variants of Chinese terms, as the term recogniser compiles them."""
+
+from __future__ import annotations
+
+from redline.normalize import normalize_text
+from redline.variants import spellings
+
+NO_HOMOPHONES: dict[str, list[str]] = {}
+
+
+def test_full_pinyin_joined_and_spaced() -> None:
+    found = spellings("验血", homophones=NO_HOMOPHONES)
+    assert found[:2] == ["yanxue", "yan xue"]
+
+
+def test_second_reading_of_blood_is_offered() -> None:
+    found = spellings("验血", homophones=NO_HOMOPHONES)
+    assert "yanxie" in found and "验xie" in found
+
+
+def test_initials_only_for_long_enough_terms() -> None:
+    assert "xbjd" in spellings("性别鉴定", homophones=NO_HOMOPHONES)
+    assert "yx" not in spellings("验血", homophones=NO_HOMOPHONES)
+    assert "yx" in spellings("验血", homophones=NO_HOMOPHONES, initials_min=2)
+
+
+def test_homophone_substitutions() -> None:
+    found = spellings("验血", homophones={"血": ["雪"], "验": ["眼"]})
+    assert {"验雪", "眼血", "眼雪"} <= set(found)
+
+
+def test_mixed_pinyin_and_hanzi() -> None:
+    found = spellings("验血", homophones=NO_HOMOPHONES)
+    assert "验xue" in found and "yan血" in found
+
+
+def test_u_umlaut_written_both_ways() -> None:
+    found = spellings("女孩", homophones=NO_HOMOPHONES)
+    assert "nvhai" in found and "nuhai" in found
+
+
+def test_non_chinese_terms_have_no_variants() -> None:
+    assert spellings("gender test", homophones={"e": ["3"]}) == []
+
+
+def test_terms_mixing_latin_keep_the_latin_part() -> None:
+    found = spellings("y染色体", homophones=NO_HOMOPHONES)
+    assert "yranseti" in found and "y ran se ti" in found
+
+
+def test_result_is_normalised_distinct_and_excludes_the_term() -> None:
+    found = spellings("驗血", homophones={"血": ["雪", "雪"], "驗": ["驗"]})
+    assert len(found) == len(set(found))
+    assert all(normalize_text(s) == s for s in found)
+    assert "验血" not in found and "驗血" not in found
+    assert "验雪" in found  # traditional input and homophones come out simplified
+
+
+def test_limit_caps_and_order_is_deterministic() -> None:
+    homophones = {"性": ["姓", "幸"], "别": ["鳖"], "定": ["订", "锭"]}
+    full = spellings("性别鉴定", homophones=homophones, limit=1000)
+    capped = spellings("性别鉴定", homophones=homophones, limit=5)
+    assert len(full) > 5
+    assert capped == full[:5]
+    assert spellings("性别鉴定", homophones=homophones, limit=1000) == full
