@@ -12,132 +12,98 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
+from redline.features import N_FEATURES, hashed_features
 from redline.types import Doc
 
-FORMAT = "redline-ad-scorer/1"
-_CHAR_FEATURES = 2**18
-_WORD_FEATURES = 2**16
-_SIGNAL_FEATURES = 2**12
+FORMAT = "redline-ad-scorer/2"
 
 
-def signal_tokens(doc: Doc) -> list[str]:
-    """Signal features: which categories and families fired, how often, and key combinations."""
-    categories = sorted({s.category for s in doc.signals})
-    counts: dict[str, int] = {}
-    for signal in doc.signals:
-        family = signal.category.split(".", 1)[0]
-        counts[family] = counts.get(family, 0) + 1
-    tokens = [f"cat:{c}" for c in categories]
-    tokens += [f"fam:{f}" for f in counts]
-    tokens += [f"fam:{f}>1" for f, n in counts.items() if n > 1]
-    topic = [f for f in counts if f in ("sexid", "sexsel", "blood")]
-    for first in topic:
-        for other in ("contact", "price", "offer", "claim", "address", "testimony", "logistics"):
-            if other in counts:
-                tokens.append(f"pair:{first}+{other}")
-        for frame in (c for c in categories if c.startswith("frame.")):
-            tokens.append(f"pair:{first}+{frame}")
-    size = len(doc.text)
-    tokens.append(
-        "len:" + ("xs" if size < 40 else "s" if size < 120 else "m" if size < 400 else "l")
-    )
-    return tokens
+def feature_matrix(docs: Sequence[Doc]) -> Any:
+    """The docs' features as a SciPy CSR matrix (training only: imports SciPy)."""
+    import scipy.sparse as sp
+
+    indptr, indices, values = [0], [], []
+    for doc in docs:
+        vector = hashed_features(doc)
+        indices.extend(vector)
+        values.extend(vector.values())
+        indptr.append(len(indices))
+    shape = (len(docs), N_FEATURES)
+    return sp.csr_matrix((values, indices, indptr), shape=shape, dtype=np.float64)
 
 
-def _identity(tokens: list[str]) -> list[str]:
-    return tokens
+class AdScorer:
+    """Probability that a post is an ad for a banned service rather than talk about one.
 
+    A scikit-learn classifier by protocol (`get_params`, `set_params`, `fit`,
+    `decision_function`, `predict_proba`, `predict`, `classes_`), so `clone`,
+    `cross_val_score` and friends work, without importing scikit-learn until `fit`.
+    """
 
-class AdScorer(ClassifierMixin, BaseEstimator):
-    """Probability that a post is an ad for a banned service rather than talk about one."""
+    _estimator_type = "classifier"
 
     def __init__(self, C: float = 4.0, calibration_folds: int = 3, random_state: int = 0) -> None:
         self.C = C
         self.calibration_folds = calibration_folds
         self.random_state = random_state
 
-    # features -----------------------------------------------------------------------------
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        return {
+            "C": self.C,
+            "calibration_folds": self.calibration_folds,
+            "random_state": self.random_state,
+        }
 
-    @staticmethod
-    def _vectorizers() -> tuple[HashingVectorizer, HashingVectorizer, HashingVectorizer]:
-        chars = HashingVectorizer(
-            analyzer="char",
-            ngram_range=(1, 3),
-            lowercase=False,
-            n_features=_CHAR_FEATURES,
-            alternate_sign=False,
-            norm="l2",
-        )
-        words = HashingVectorizer(
-            analyzer="word",
-            ngram_range=(1, 2),
-            lowercase=False,
-            n_features=_WORD_FEATURES,
-            token_pattern=r"[a-z0-9\u0900-\u097f]{2,}",
-            alternate_sign=False,
-            norm="l2",
-        )
-        signals = HashingVectorizer(
-            analyzer=_identity,
-            n_features=_SIGNAL_FEATURES,
-            alternate_sign=False,
-            norm=None,
-        )
-        return chars, words, signals
+    def set_params(self, **params: Any) -> AdScorer:
+        for name, value in params.items():
+            if name not in self.get_params():
+                raise ValueError(f"AdScorer has no parameter {name!r}")
+            setattr(self, name, value)
+        return self
 
-    def features(self, docs: Sequence[Doc]) -> sp.csr_matrix:
-        """The sparse feature matrix for `docs` (text char n-grams, Latin words, signals)."""
-        chars, words, signals = self._vectorizers()
-        texts = [d.text for d in docs]
-        return sp.hstack(
-            [
-                chars.transform(texts),
-                words.transform(texts),
-                signals.transform([signal_tokens(d) for d in docs]),
-            ],
-            format="csr",
-        )
+    def fit(
+        self, X: Sequence[Doc], y: Sequence[int], sample_weight: Sequence[float] | None = None
+    ) -> AdScorer:
+        """Fit the linear model, then Platt-calibrate it on out-of-fold margins."""
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-    # estimator API ------------------------------------------------------------------------
-
-    def fit(self, X: Sequence[Doc], y: Sequence[int], sample_weight: Sequence[float] | None = None):
-        matrix = self.features(X)
+        matrix = feature_matrix(X)
         labels = np.asarray(y, dtype=np.int64)
         weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        linear = LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced")
         folds = StratifiedKFold(
             self.calibration_folds, shuffle=True, random_state=self.random_state
         )
         margins = cross_val_predict(
-            self._linear(),
+            linear,
             matrix,
             labels,
             cv=folds,
             method="decision_function",
-            params={"sample_weight": weights} if weights is not None else None,
+            params=None if weights is None else {"sample_weight": weights},
         )
         platt = LogisticRegression(C=1e6).fit(margins.reshape(-1, 1), labels)
-        linear = self._linear().fit(matrix, labels, sample_weight=weights)
+        linear.fit(matrix, labels, sample_weight=weights)
         self.coef_ = linear.coef_.ravel().astype(np.float32)
         self.intercept_ = float(linear.intercept_[0])
         self.platt_ = (float(platt.coef_[0, 0]), float(platt.intercept_[0]))
         self.classes_ = np.array([0, 1])
         return self
 
-    def _linear(self) -> LogisticRegression:
-        return LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced")
-
     def decision_function(self, X: Sequence[Doc]) -> np.ndarray:
-        if not len(X):
-            return np.zeros(0)
-        return self.features(X) @ self.coef_ + self.intercept_
+        coef = self.coef_
+        out = np.empty(len(X))
+        for row, doc in enumerate(X):
+            vector = hashed_features(doc)
+            columns = np.fromiter(vector, dtype=np.int64, count=len(vector))
+            values = np.fromiter(vector.values(), dtype=np.float64, count=len(vector))
+            out[row] = float(values @ coef[columns]) + self.intercept_
+        return out
 
     def predict_proba(self, X: Sequence[Doc]) -> np.ndarray:
         slope, offset = self.platt_

@@ -125,15 +125,19 @@ def collect(
             ]
     docs, labels, weights = [], [], []
     counts: dict[str, int] = {}
-    for index, example in enumerate(examples):
-        doc = pipeline.analyse(Post(str(index), example.text))
-        if not pipeline.is_topical(doc):
-            continue
-        docs.append(doc)
-        labels.append(example.label)
-        weights.append(example.weight)
-        key = f"{example.source}:{'ad' if example.label else 'benign'}"
-        counts[key] = counts.get(key, 0) + 1
+    for start in range(0, len(examples), 2000):
+        chunk = examples[start : start + 2000]
+        posts = [Post(str(start + i), e.text) for i, e in enumerate(chunk)]
+        for index in pipeline.candidates(posts):
+            doc = pipeline.analyse(posts[index])
+            if not pipeline.is_topical(doc):
+                continue
+            example = chunk[index]
+            docs.append(doc)
+            labels.append(example.label)
+            weights.append(example.weight)
+            key = f"{example.source}:{'ad' if example.label else 'benign'}"
+            counts[key] = counts.get(key, 0) + 1
     return docs, labels, weights, counts
 
 

@@ -8,11 +8,16 @@ linear in the text whatever the size of the lexicon.
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
+from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 import ahocorasick_rs
+import orjson
 
 from redline.normalize import normalize_text
 from redline.types import Signal
@@ -43,12 +48,70 @@ def _has_cjk(text: str) -> bool:
 def term_patterns(
     packs: Sequence[Pack], *, topic_only: bool = False
 ) -> dict[str, list[TermTarget]]:
-    """Every spelling of every term, mapped to what it stands for; deterministic order."""
+    """Every spelling of every term, mapped to what it stands for; deterministic order.
+
+    Expanding thousands of terms into their pinyin and homophone spellings takes most of a
+    second, so the table is cached on disk, keyed by the packs' terms and the source of the
+    normaliser and speller: change either and the cache misses.
+    """
+    key = _fingerprint(packs)
+    if key not in _TABLES:
+        _TABLES[key] = _cached_patterns(key, packs)
+    table = _TABLES[key]
+    if not topic_only:
+        return table
+    topic = {(p.id, s.category) for p in packs for s in p.signals.values() if s.topic}
+    selected = {w: [t for t in ts if (t.pack, t.category) in topic] for w, ts in table.items()}
+    return {word: targets for word, targets in selected.items() if targets}
+
+
+def _fingerprint(packs: Sequence[Pack]) -> str:
+    digest = hashlib.sha256()
+    for pack in packs:
+        specs = [astuple(spec) for spec in pack.signals.values()]
+        variants = (sorted(pack.homophones.items()), pack.initials_min)
+        digest.update(repr((pack.id, specs, variants)).encode("utf-8", "surrogatepass"))
+    package = resources.files("redline")
+    sources = [package / "variants.py", package / "data" / "t2s_chars.txt"]
+    sources += sorted((package / "normalize").iterdir(), key=lambda e: e.name)
+    for source in sources:
+        if source.name.endswith((".py", ".txt")):
+            digest.update(source.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("REDLINE_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
+    return Path(base) / "redline" if base else Path.home() / ".cache" / "redline"
+
+
+_TABLES: dict[str, dict[str, list[TermTarget]]] = {}
+"""Tables already built in this process, by fingerprint."""
+
+
+def _cached_patterns(key: str, packs: Sequence[Pack]) -> dict[str, list[TermTarget]]:
+    path = _cache_dir() / f"terms-{key}.json"
+    try:
+        raw = orjson.loads(path.read_bytes())
+        return {word: [TermTarget(*t) for t in targets] for word, targets in raw.items()}
+    except (OSError, orjson.JSONDecodeError, TypeError):
+        pass
+    table = _expand(packs)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        serialisable = {w: [astuple(t) for t in ts] for w, ts in table.items()}
+        partial.write_bytes(orjson.dumps(serialisable))
+        partial.replace(path)
+    except OSError:
+        pass  # a read-only home only costs start-up time
+    return table
+
+
+def _expand(packs: Sequence[Pack]) -> dict[str, list[TermTarget]]:
     patterns: dict[str, list[TermTarget]] = {}
     for pack in packs:
         for spec in pack.signals.values():
-            if topic_only and not spec.topic:
-                continue
             for words, codeword in ((spec.terms, False), (spec.codewords, True)):
                 for raw in words:
                     term = normalize_text(raw).strip()
