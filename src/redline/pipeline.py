@@ -8,7 +8,6 @@ scored by the model (one call for the whole batch) and judged by the packs' rule
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from redline.recognizers import REGISTRY, Recognizer
 from redline.recognizers.terms import TopicPrefilter
 from redline.types import Decision, Doc, Post
 
-TOPIC_FAMILIES = ("sexid", "sexsel", "blood")
+_SEPARATOR_BYTE = RECORD_SEPARATOR.encode()
 
 
 class Pipeline:
@@ -75,10 +74,13 @@ class Pipeline:
         """Indices of posts the prefilter cannot clear, found in one pass over the batch."""
         separable = [i for i, p in enumerate(posts) if RECORD_SEPARATOR not in p.text]
         chosen = {i for i, p in enumerate(posts) if RECORD_SEPARATOR in p.text}
-        buffer = normalize_text(RECORD_SEPARATOR.join(posts[i].text for i in separable))
-        bounds = _separator_positions(buffer)
-        for start in self.prefilter.hits(buffer):
-            chosen.add(separable[bisect_right(bounds, start)])
+        text = normalize_text(RECORD_SEPARATOR.join(posts[i].text for i in separable))
+        buffer = text.encode("utf-8", "surrogatepass")
+        ordinal, scanned = 0, 0
+        for start in sorted(set(self.prefilter.hits(buffer))):
+            ordinal += buffer.count(_SEPARATOR_BYTE, scanned, start)
+            scanned = start
+            chosen.add(separable[ordinal])
         return sorted(chosen)
 
     # entry points --------------------------------------------------------------------------
@@ -89,20 +91,10 @@ class Pipeline:
         docs = [self.analyse(posts[i]) for i in picked]
         self.score(docs)
         decided = {i: decide(doc, self.packs) for i, doc in zip(picked, docs, strict=True)}
-        return [decided.get(i) or Decision(post.id, "allow", 0.0) for i, post in enumerate(posts)]
+        return [decided.get(i) or Decision.cleared(post.id) for i, post in enumerate(posts)]
 
     def explain(self, post: Post) -> tuple[Doc, Decision]:
         """The full analysis of one post, for people: its doc and its decision."""
         doc = self.analyse(post)
         self.score([doc])
         return doc, decide(doc, self.packs)
-
-
-def _separator_positions(buffer: str) -> list[int]:
-    positions = []
-    find = buffer.find
-    at = find(RECORD_SEPARATOR)
-    while at != -1:
-        positions.append(at)
-        at = find(RECORD_SEPARATOR, at + 1)
-    return positions

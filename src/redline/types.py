@@ -115,9 +115,12 @@ class Clause:
     title: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Decision:
-    """What redline says about one post, with everything needed to check why."""
+    """What redline says about one post, with everything needed to check why.
+
+    Not frozen, for the same reason as `Post`: one is built for every post screened.
+    """
 
     id: str
     verdict: Verdict
@@ -127,8 +130,23 @@ class Decision:
     evidence: tuple[Evidence, ...] = ()
     entities: tuple[Entity, ...] = ()
 
+    @classmethod
+    def cleared(cls, post_id: str) -> Decision:
+        """The decision for a post the prefilter cleared: nothing found, nothing to explain."""
+        return cls(post_id, "allow", 0.0)
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape `scan` writes, one object per line."""
+        if not (self.rules or self.evidence or self.entities or self.score):
+            return {
+                "id": self.id,
+                "verdict": self.verdict,
+                "score": 0.0,
+                "rules": [],
+                "clauses": [],
+                "evidence": [],
+                "entities": [],
+            }
         return {
             "id": self.id,
             "verdict": self.verdict,

@@ -166,21 +166,26 @@ class TermRecognizer:
 class TopicPrefilter:
     """The cascade's first stage: which texts of a batch mention any topic term at all.
 
-    It scans one joined buffer with a leftmost-first automaton and skips word-boundary checks,
-    so it can only over-include: a text it clears has no topic term the full recogniser could
-    find.
+    It scans one joined, UTF-8 encoded buffer with a leftmost-first DFA (byte matching skips
+    the character-offset bookkeeping, several times faster on Chinese text) and skips
+    word-boundary checks, so it can only over-include: a text it clears has no topic term the
+    full recogniser could find.
     """
 
     def __init__(self, packs: Sequence[Pack]) -> None:
-        words = list(term_patterns(packs, topic_only=True))
+        words = [w.encode("utf-8", "surrogatepass") for w in term_patterns(packs, topic_only=True)]
         self._matcher = (
-            ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.LeftmostFirst)
+            ahocorasick_rs.BytesAhoCorasick(
+                words,
+                matchkind=ahocorasick_rs.MatchKind.LeftmostFirst,
+                implementation=ahocorasick_rs.Implementation.DFA,
+            )
             if words
             else None
         )
 
-    def hits(self, buffer: str) -> Iterable[int]:
-        """Start offsets of topic matches in `buffer`."""
+    def hits(self, buffer: bytes) -> Iterable[int]:
+        """Byte offsets where topic matches start in the UTF-8 `buffer`."""
         if self._matcher is None:
             return ()
         return (start for _, start, _ in self._matcher.find_matches_as_indexes(buffer))

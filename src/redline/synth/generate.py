@@ -30,8 +30,15 @@ PACKS: dict[str, LanguagePack] = {
     "hi-Latn": templates_hi.PACK_LATN,
 }
 
+PAGE_STYLE_SHARE = {VIOLATING: 0.35, BENIGN: 0.5}
+"""Chance that a post in a category with page-style templates is written in that register."""
+
 _SENTENCE_COUNTS = (1, 2, 3, 4)
 _SENTENCE_WEIGHTS = (0.35, 0.30, 0.20, 0.15)
+_PAGE_SENTENCE_WEIGHTS = (0.25, 0.35, 0.25, 0.15)
+_CTA_RATE = 0.55
+_PAGE_CTA_RATE = 0.15
+"""Advertorials and seller FAQs mostly carry no contact line: style, not an offer, marks them."""
 _NEIGHBOURS = {
     "news_about_case": ("warning", "law_text"),
     "explainer": ("law_text", "warning"),
@@ -124,16 +131,21 @@ def _render(lang: str, label: str, category: str, rng: Random) -> str:
 
 def _compose(pack: LanguagePack, label: str, category: str, rng: Random) -> str:
     pools = pack.violating if label == VIOLATING else pack.benign
-    pool = pools[category]
-    count = min(rng.choices(_SENTENCE_COUNTS, _SENTENCE_WEIGHTS)[0], len(pool))
+    page = pack.page_style.get(category, ())
+    as_page = bool(page) and rng.random() < PAGE_STYLE_SHARE[label]
+    pool = page if as_page else pools[category]
+    weights = _PAGE_SENTENCE_WEIGHTS if as_page else _SENTENCE_WEIGHTS
+    count = min(rng.choices(_SENTENCE_COUNTS, weights)[0], len(pool))
     templates = rng.sample(pool, count)
-    if label == VIOLATING and count > 1 and rng.random() < 0.2:
+    if as_page and rng.random() < 0.3:
+        templates.insert(rng.randrange(count + 1), rng.choice(pools[category]))
+    elif label == VIOLATING and count > 1 and rng.random() < 0.2:
         other = rng.choice(sorted(set(pools) - {category}))
         templates[-1] = rng.choice(pools[other])
     neighbours = [name for name in _NEIGHBOURS.get(category, ()) if name in pools]
     if label == BENIGN and neighbours and rng.random() < 0.25:
         templates.append(rng.choice(pools[rng.choice(neighbours)]))
-    if label == VIOLATING and rng.random() < 0.55:
+    if label == VIOLATING and rng.random() < (_PAGE_CTA_RATE if as_page else _CTA_RATE):
         templates.insert(rng.choice((len(templates), len(templates), 0)), rng.choice(pack.cta))
     elif label == BENIGN and category in pack.benign_contact and rng.random() < 0.5:
         templates.append(rng.choice(pack.benign_contact[category]))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from random import Random
 
 SlotFn = Callable[[Random], str]
@@ -26,6 +26,11 @@ class LanguagePack:
     four of them. ``cta`` holds contact and booking lines that any ad may end with;
     ``benign_contact`` holds the shop or clinic lines that commercial negatives carry, so a
     contact line alone never gives the label away.
+
+    ``page_style`` maps a category (of either label) to sentences in the register of web pages:
+    SEO advertorials, seller FAQs, lab guides, clinic pages, and their neutral twins (doctors'
+    Q&A, news features, licensed NIPT pages). Real ads missed by models trained on short offers
+    read like this, with no contact or price, so tone and function must carry the label.
     """
 
     lang: str
@@ -38,6 +43,7 @@ class LanguagePack:
     hashtags: tuple[str, ...]
     trailers: tuple[str, ...]
     hashtag_format: str = "#{}"
+    page_style: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def fill(template: str, slots: Mapping[str, SlotFn], rng: Random, cache: dict[str, str]) -> str:

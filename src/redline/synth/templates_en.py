@@ -334,6 +334,111 @@ BENIGN_CONTACT = {
     "other_sexing": ("Call {inphone}", "Email {email}"),
 }
 
+PAGE_STYLE = {
+    "fetal_sex_id_ad": (
+        "The Hong Kong blood test is a scientifically recognised method that looks for "
+        "Y-chromosome DNA in the mother's blood. It is the earliest way to learn your baby's sex.",
+        "More and more mainland moms now travel to Hong Kong for the blood test. Customs checks "
+        "have not cooled the demand. So what exactly is this test?",
+        "How many weeks along do you need to be? What should you prepare? Below we answer the "
+        "questions expectant moms ask us most.",
+        "Why do you need a recent ultrasound report for the gender blood test? Because the lab "
+        "must confirm you are far enough along for an accurate result.",
+        "Many professional labs in Hong Kong offer early gender testing, so you can choose one "
+        "that fits your schedule and budget.",
+        "Our recommended labs: 1. {clinic} (established {many} years) 2. {clinic2} 3. a private "
+        "lab in Kowloon.",
+        "Testing at six weeks costs a little more than at seven, because the lab has less fetal "
+        "DNA to work with.",
+        "Is it legal? The test itself is allowed in Hong Kong, and thousands of moms make the day "
+        "trip every year.",
+        "Is the blood draw safe for the baby? Absolutely. It is a routine draw from mom's arm and "
+        "nothing touches the pregnancy.",
+        "We can assure you the gender result is highly accurate: {acc} in our own follow-up of "
+        "births.",
+        "Our early gender guide walks first-time moms through the whole process, from booking to "
+        "reading the report.",
+        "If your report says Y chromosome detected, congratulations, it's a boy; if not, you are "
+        "expecting a girl.",
+        "Why has the early blood test become so popular? It is early, accurate and fast: results "
+        "in {hours}, from {wk} weeks.",
+        "Crossing the border is easy as long as you carry no samples; we tell you exactly what to "
+        "bring.",
+    ),
+    "sex_selection_ad": (
+        "With our gender selection programme we can assure that the desired gender will be born, "
+        "with very high accuracy.",
+        "Only embryos of the desired sex are transferred, so you can plan your family with "
+        "confidence.",
+        "Why choose {clinic}? Our embryology team has over {many} years of experience in PGT and "
+        "family balancing.",
+        "Is sex selection legal? In {country} it is permitted for non-medical reasons, which is "
+        "why patients from abroad come to us.",
+        "How much does gender selection IVF cost? Our all-inclusive package, covering stimulation, "
+        "retrieval, PGT and transfer, starts at {usd_big}.",
+        "Family balancing is a personal choice, and we believe parents deserve it. Here is how the "
+        "process works at our centre.",
+    ),
+    "blood_shipping_ad": (
+        "Live far from Hong Kong? Many parents use our mail-in service: your blood is drawn "
+        "locally and reaches the lab chilled within 48 hours.",
+        "Is a mailed sample as reliable as testing in person? Yes, as long as it is collected in "
+        "the right tube and shipped promptly.",
+        "Customs checks have become stricter, but our established courier network gets your "
+        "sample to the lab safely.",
+        "Why do we send our own collection tubes? Ordinary tubes let the blood clot and degrade "
+        "the fetal DNA the lab needs.",
+    ),
+    "explainer": (
+        "How do early gender blood tests work? They look for Y-chromosome fragments in the "
+        "mother's blood. Doctors caution that results before about ten weeks are unreliable, and "
+        "using them for sex determination is illegal in mainland China and India.",
+        "Some websites call the Hong Kong blood test the earliest fetal gender test. Geneticists "
+        "say the technology is real, but selling it to mainland women breaks the law and early "
+        "results are often wrong.",
+        "PGT can reveal the sex of embryos, but transferring embryos by sex for non-medical "
+        "reasons is banned in many countries, including India and China.",
+    ),
+    "news_about_case": (
+        "More mainland women are crossing to Hong Kong for blood tests to learn their baby's sex. "
+        "Customs officers say they are stepping up checks on couriers carrying samples.",
+        "Posing as a pregnant customer, our reporter was told the lab was fully licensed and that "
+        "six weeks was early enough. Asked how the sample would leave the mainland, the agent went "
+        "quiet.",
+        "Agents market the trade through guides and FAQs rather than open ads, a customs "
+        "spokesperson said, which makes it harder to police.",
+        "A list of recommended Hong Kong labs circulating online could not be verified; two of "
+        "the labs named said they do not test samples from the mainland.",
+    ),
+    "warning": (
+        "Q: Is the blood test at {wk} weeks accurate enough to know the sex?\nA: No, and please "
+        "don't do it. Early results are unreliable and the test is illegal where you live.",
+        "Q: Should I go to Hong Kong for a gender blood test?\nA: As your doctor, my answer is no. "
+        "Knowing the sex does nothing for your baby's health, and the trip can get you into legal "
+        "trouble.",
+        "Those polished guides to early gender testing are advertising in disguise. If a page "
+        "tells you which lab to pick, it is selling something.",
+    ),
+    "user_question": (
+        "How many weeks do you have to be for the Hong Kong blood test? Is it even legal? Asking "
+        "before I believe what I read online.",
+        "Why do all these articles say to bring a recent ultrasound report for the gender test? "
+        "Would customs ask about it?",
+    ),
+    "legit_screening": (
+        "Our NIPT is available from 10 weeks and detects over {acc} of trisomy 21 cases. In line "
+        "with the law, we do not report fetal sex.",
+        "FAQ: What should I bring to my NIPT appointment? A recent ultrasound report and photo ID, "
+        "so we can confirm how many weeks along you are.",
+        "FAQ: Can NIPT tell me if it's a boy or a girl? We do not disclose fetal sex; our "
+        "screening looks only for chromosomal conditions.",
+        "At {clinic}, PGT is offered only to families at risk of serious genetic disease; we do "
+        "not select embryos by sex.",
+    ),
+}
+"""Web-page register: advertorials, seller FAQs and clinic pages, and the neutral pages that
+mirror them."""
+
 PACK = LanguagePack(
     lang="en",
     violating=VIOLATING,
@@ -345,4 +450,5 @@ PACK = LanguagePack(
     hashtags=("pregnancy", "momtobe", "baby", "ivf", "ttc", "bumpdate", "health", "parenting",
               "newmom", "firsttrimester"),
     trailers=("👍", "❤️", "Please share!", "🙏", "✨", ""),
+    page_style=PAGE_STYLE,
 )
