@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from redline.synth import APPLIES, EVASIONS, evasion_set, generate
-from redline.synth.generate import PACKS
+from redline.synth.generate import PACKS, PAGE_STYLE_SHARE
 
 LANGS = {"zh-Hans", "zh-Hant", "en", "hi", "hi-Latn"}
 VIOLATING_CATEGORIES = {"fetal_sex_id_ad", "sex_selection_ad", "blood_shipping_ad"}
@@ -150,3 +150,30 @@ def test_evasion_set_is_deterministic() -> None:
 
 def test_every_language_has_a_pack() -> None:
     assert set(PACKS) == LANGS
+
+
+def _page_style_fragments(lang: str) -> list[str]:
+    """The longest literal run of each page-style template, so filled posts can be traced back."""
+    pools = PACKS[lang].page_style.values()
+    return [max(re.split(r"\{\w+\}|\n", t), key=len)[:10] for pool in pools for t in pool]
+
+
+def test_page_style_posts_are_drawn_and_rarely_carry_a_contact_line() -> None:
+    posts = [p for p in generate(4000, seed=13) if p["lang"] in {"zh-Hans", "en"}
+             and p["evasion"] == "none"]
+    fragments = {lang: _page_style_fragments(lang) for lang in ("zh-Hans", "en")}
+
+    def is_page(post: dict[str, str]) -> bool:
+        return any(fragment in post["text"] for fragment in fragments[post["lang"]])
+
+    ads = [p for p in posts if p["label"] == "violating_ad"]
+    negatives = [p for p in posts if p["label"] == "benign"]
+    page_ads = [p for p in ads if is_page(p)]
+    share = len(page_ads) / len(ads)
+    assert PAGE_STYLE_SHARE["violating_ad"] - 0.1 <= share <= PAGE_STYLE_SHARE["violating_ad"] + 0.1
+    assert sum(map(is_page, negatives)) > 0.1 * len(negatives)
+    contact = re.compile(r"微信|WeChat|WhatsApp|QQ|Telegram|电报|热线|Call |\+852|\+91")
+    page_rate = sum(bool(contact.search(p["text"])) for p in page_ads) / len(page_ads)
+    other = [p for p in ads if not is_page(p)]
+    other_rate = sum(bool(contact.search(p["text"])) for p in other) / len(other)
+    assert page_rate < other_rate

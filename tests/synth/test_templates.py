@@ -13,7 +13,7 @@ from redline.synth.templates import cn_mobile, fill, hk_phone, qq_number, slot_n
 def _templates(lang: str) -> list[str]:
     pack = PACKS[lang]
     pools = [*pack.violating.values(), *pack.benign.values(), pack.cta,
-             *pack.benign_contact.values()]
+             *pack.benign_contact.values(), *pack.page_style.values()]
     return [template for pool in pools for template in pool]
 
 
@@ -33,8 +33,34 @@ def test_major_languages_have_at_least_60_templates_per_label(lang: str) -> None
 @pytest.mark.parametrize("lang", sorted(PACKS))
 def test_no_duplicate_templates(lang: str) -> None:
     pack = PACKS[lang]
-    sentences = [t for pool in (*pack.violating.values(), *pack.benign.values()) for t in pool]
+    pools = (*pack.violating.values(), *pack.benign.values(), *pack.page_style.values())
+    sentences = [t for pool in pools for t in pool]
     assert len(sentences) == len(set(sentences))
+
+
+@pytest.mark.parametrize("lang", sorted(PACKS))
+def test_page_style_categories_exist_in_exactly_one_label(lang: str) -> None:
+    pack = PACKS[lang]
+    for category in pack.page_style:
+        assert (category in pack.violating) != (category in pack.benign), category
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "en"])
+def test_major_languages_cover_every_ad_category_in_page_style(lang: str) -> None:
+    pack = PACKS[lang]
+    violating = [pack.page_style.get(category, ()) for category in pack.violating]
+    benign = [pool for category, pool in pack.page_style.items() if category in pack.benign]
+    assert all(len(pool) >= 4 for pool in violating)
+    assert sum(map(len, violating)) >= 20
+    assert sum(map(len, benign)) >= 12
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "en"])
+def test_page_style_ads_often_ask_questions(lang: str) -> None:
+    pack = PACKS[lang]
+    ads = [t for category in pack.violating for t in pack.page_style.get(category, ())]
+    asking = [t for t in ads if "?" in t or "？" in t]
+    assert len(asking) >= 0.3 * len(ads)
 
 
 def test_fill_keeps_a_repeated_slot_consistent_within_a_post() -> None:
