@@ -14,8 +14,10 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from threadpoolctl import threadpool_limits
 
 from redline.model import AdScorer
 from redline.pipeline import Pipeline
@@ -37,6 +39,8 @@ TINY_SCORER_PARAMS = {"C": 2.0, "calibration_folds": 2, "random_state": TRAINING
 class TrainingSet:
     """What `redline.training.collect` returned for the synthetic-only session data."""
 
+    seed: int
+    synthetic: int
     docs: list[Doc]
     labels: list[int]
     weights: list[float]
@@ -47,6 +51,19 @@ class TrainingSet:
 def _remove_cache_dir() -> Iterator[None]:
     yield
     shutil.rmtree(_CACHE_DIR, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_blas_thread() -> Iterator[None]:
+    """Fitting is several times slower when BLAS threads fight over a busy two-core machine.
+
+    The limit only reaches libraries already loaded, so SciPy's and scikit-learn's come first.
+    """
+    import scipy.optimize  # noqa: F401
+    import sklearn.linear_model  # noqa: F401
+
+    with threadpool_limits(limits=1):
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +83,12 @@ def training_set(bare_pipeline: Pipeline) -> TrainingSet:
     docs, labels, weights, counts = collect(
         bare_pipeline, None, seed=TRAINING_SEED, synthetic=TRAINING_POSTS, weibo=0
     )
-    return TrainingSet(docs, labels, weights, counts)
+    return TrainingSet(TRAINING_SEED, TRAINING_POSTS, docs, labels, weights, counts)
+
+
+@pytest.fixture(scope="session")
+def tiny_scorer_params() -> dict[str, Any]:
+    return dict(TINY_SCORER_PARAMS)
 
 
 @pytest.fixture(scope="session")

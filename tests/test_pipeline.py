@@ -263,6 +263,19 @@ def test_an_ad_cites_the_law_of_the_pack_whose_terms_it_uses(
     _assert_cites_its_rules(doc, decision, packs)
 
 
+def test_evidence_leaves_out_terms_of_packs_that_did_not_fire(bare_pipeline: Pipeline) -> None:
+    text = "Ling jaanch 12 hafte me, fees Rs 12000, call 9812340000, 加V预约"
+    doc, decision = bare_pipeline.explain(Post("mixed", text))
+    assert decision.verdict == "violating"
+    assert {clause.pack for clause in decision.clauses} == {"in"}
+    chinese_cta = text.index("加V")
+    assert any(
+        s.pack == "cn" and doc.norm.to_original(s.start, s.end)[0] == chinese_cta
+        for s in doc.signals
+    )
+    assert all(e.start < chinese_cta for e in decision.evidence)
+
+
 def test_a_hindi_ad_finds_no_chinese_topic_terms(bare_pipeline: Pipeline) -> None:
     doc = bare_pipeline.analyse(Post("hi", HI_AD))
     topical = ("sexid", "sexsel", "blood")
@@ -270,20 +283,11 @@ def test_a_hindi_ad_finds_no_chinese_topic_terms(bare_pipeline: Pipeline) -> Non
     assert [s for s in doc.signals if s.pack == "in" and s.category.startswith(topical)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: Pipeline.load silently drops a --model path that does not exist (score 0)",
-)
 def test_loading_a_model_that_does_not_exist_fails(tmp_path: Path) -> None:
     with pytest.raises((FileNotFoundError, ValueError)):
         Pipeline.load(model=tmp_path / "typo.npz")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a lone surrogate (legal in JSON input) in a topical post crashes the term "
-    "recogniser (ahocorasick_rs needs UTF-8), which aborts the whole batch",
-)
 def test_a_lone_surrogate_does_not_break_the_batch(bare_pipeline: Pipeline) -> None:
     clean = Post("clean", "\ufffd 香港验血查男女 加V预约")
     broken = Post("broken", "\ud800 香港验血查男女 加V预约")

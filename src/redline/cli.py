@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
@@ -44,7 +45,7 @@ def _err() -> Console:
 
 
 def _usage_error(message: str) -> typer.Exit:
-    _err().print(f"[red]error:[/red] {message}")
+    _err().print(f"[red]error:[/red] {escape(message)}")
     return typer.Exit(USAGE_ERROR)
 
 
@@ -53,7 +54,7 @@ def _pipeline(packs: list[str] | None, model: Path | None):
 
     try:
         return Pipeline.load(packs or (), model)
-    except PackError as exc:
+    except (PackError, OSError, ValueError) as exc:
         raise _usage_error(str(exc)) from None
 
 
@@ -117,7 +118,7 @@ def scan(
     counts = summary.to_dict()
     console.print(
         f"read {counts['read']:,}, decided {counts['decided']:,}, rejected {counts['rejected']:,}"
-        + "".join(f", {verdict} {n:,}" for verdict, n in counts.get("verdicts", {}).items())
+        + "".join(f", {verdict} {n:,}" for verdict, n in counts["by_verdict"].items())
     )
     raise typer.Exit(summary.exit_code)
 
@@ -157,7 +158,8 @@ def explain(
     if decision.rules:
         console.print("[bold]rules:[/bold] " + ", ".join(decision.rules))
     for clause in decision.clauses:
-        console.print(f"  [bold]{clause.pack}[/bold] {clause.citation}: {clause.title}")
+        citation = escape(f"{clause.citation}: {clause.title}")
+        console.print(f"  [bold]{clause.pack}[/bold] {citation}")
     for evidence in decision.evidence:
         console.print(
             f"  evidence {evidence.start}-{evidence.end} {evidence.signal}: {evidence.text!r}"
@@ -223,7 +225,7 @@ def pack_check(
     try:
         pack = load_pack(path)
     except PackError as exc:
-        _err().print(f"[red]error:[/red] {exc}")
+        _err().print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from None
     terms = sum(len(s.terms) + len(s.codewords) for s in pack.signals.values())
     console.print(
@@ -237,7 +239,7 @@ def pack_check(
 
     failures = run_examples(pack, _pipeline([str(path)], model))
     for failure in failures:
-        console.print(f"[red]example failed[/red] {path}:{failure}")
+        console.print(f"[red]example failed[/red] {escape(f'{path}:{failure}')}")
     if failures:
         raise typer.Exit(1)
     console.print(f"all {len(pack.examples)} examples pass")

@@ -10,6 +10,7 @@ Inputs are `Doc`s that went through normalisation and recognition (`X` is a sequ
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,16 @@ class AdScorer:
         self.C = C
         self.calibration_folds = calibration_folds
         self.random_state = random_state
+
+    def __sklearn_tags__(self) -> Any:
+        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
+
+        return Tags(
+            estimator_type="classifier",
+            target_tags=TargetTags(required=True),
+            classifier_tags=ClassifierTags(),
+            input_tags=InputTags(two_d_array=False, pairwise=False),
+        )
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         return {
@@ -131,8 +142,12 @@ class AdScorer:
 
     @classmethod
     def load(cls, path: str | Path) -> AdScorer:
-        with np.load(path, allow_pickle=False) as data:
-            if str(data["format"]) != FORMAT:
+        try:
+            archive = np.load(path, allow_pickle=False)
+        except (EOFError, zipfile.BadZipFile, ValueError) as exc:
+            raise ValueError(f"{path}: not a {FORMAT} model ({exc})") from None
+        with archive as data:
+            if "format" not in data.files or str(data["format"]) != FORMAT:
                 raise ValueError(f"{path}: not a {FORMAT} model")
             C, folds, seed = data["params"].tolist()
             scorer = cls(C=float(C), calibration_folds=int(folds), random_state=int(seed))

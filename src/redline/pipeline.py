@@ -45,8 +45,11 @@ class Pipeline:
         """Built-in (or named) packs, every registered recogniser, the shipped (or given) model."""
         loaded = load_packs(packs)
         recognizers = [factory(loaded) for factory in REGISTRY.values()]
-        path = Path(model) if model else shipped_model_path()
-        scorer = AdScorer.load(path) if path.exists() else None
+        if model is not None:
+            scorer: AdScorer | None = AdScorer.load(model)  # a named model must exist
+        else:
+            shipped = shipped_model_path()
+            scorer = AdScorer.load(shipped) if shipped.exists() else None
         return cls(loaded, recognizers, scorer)
 
     # stages --------------------------------------------------------------------------------

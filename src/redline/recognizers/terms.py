@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass
 from importlib import resources
@@ -130,6 +131,10 @@ def _expand(packs: Sequence[Pack]) -> dict[str, list[TermTarget]]:
     return patterns
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+"""The automaton needs valid UTF-8; U+FFFD stands in one for one, so offsets still hold."""
+
+
 class TermRecognizer:
     """Finds every pack's terms and codewords in normalised text."""
 
@@ -152,7 +157,12 @@ class TermRecognizer:
             return []
         out: list[Signal] = []
         size = len(text)
-        for index, start, end in self._matcher.find_matches_as_indexes(text, overlapping=True):
+        try:
+            matches = self._matcher.find_matches_as_indexes(text, overlapping=True)
+        except UnicodeEncodeError:
+            safe = _LONE_SURROGATE.sub("\ufffd", text)
+            matches = self._matcher.find_matches_as_indexes(safe, overlapping=True)
+        for index, start, end in matches:
             if self._latin_start[index] and start > 0 and _is_word_char(text[start - 1]):
                 continue
             if self._latin_end[index] and end < size and _is_word_char(text[end]):
