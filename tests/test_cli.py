@@ -340,3 +340,12 @@ def test_eval_prints_precision_and_recall(tmp_path: Path, tiny_model_path: Path)
     assert report["flagged"]["counts"] == {"tp": 2, "fp": 1, "fn": 1, "tn": 2}
     assert report["flagged"]["precision"]["value"] == pytest.approx(2 / 3)
     assert report["flagged"]["recall"]["value"] == pytest.approx(2 / 3)
+
+
+def test_scan_creates_the_output_folder(tmp_path: Path, tiny_model_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(_line({"id": "1", "text": PLAIN}) + "\n", encoding="utf-8")
+    target = tmp_path / "new" / "deeper" / "out.jsonl"
+    result = redline("scan", str(source), "-o", str(target), "--model", str(tiny_model_path))
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["id"] for line in target.read_text().splitlines()] == ["1"]

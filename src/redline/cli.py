@@ -88,6 +88,8 @@ def scan(
     if input_format is not None and input_format not in FORMATS:
         raise _usage_error(f"--format must be one of {', '.join(FORMATS)}")
     pipeline = _pipeline(pack, model)
+    if output not in (None, "-"):
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
     summary = RunSummary()
     console = _err()
     progress = Progress(
@@ -113,7 +115,7 @@ def scan(
                 summary.add_decisions(decisions)
                 summary.add_rejects(len(bad))
                 progress.advance(task, len(batch))
-    except (InputError, ImportError) as exc:
+    except (InputError, ImportError, OSError) as exc:
         raise _usage_error(str(exc)) from None
     counts = summary.to_dict()
     console.print(
