@@ -17,12 +17,13 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from redline.training import find_shared
 
 KEYWORDS = [
     "验血",
@@ -91,13 +92,6 @@ with open(sys.argv[1], encoding="utf-8") as src, open(sys.argv[2], "w", encoding
         row = {"id": record["id"], "verdict": verdict, "keywords": hits}
         out.write(json.dumps(row, ensure_ascii=False) + "\\n")
 """.replace("%r", repr(KEYWORDS))
-
-
-def find_shared(explicit: str | None) -> Path | None:
-    for candidate in (explicit, os.environ.get("REDLINE_SHARED"), "../shared"):
-        if candidate and Path(candidate, "corpora").is_dir():
-            return Path(candidate)
-    return None
 
 
 def write_input(shared: Path, posts: int, path: Path) -> int:
