@@ -54,11 +54,8 @@ def main() -> None:
             sample_weight=base_weights + [DEV_WEIGHT] * len(train),
         )
         held = [i for i in order if fold_of[i] == fold]
-        topical = [i for i in held if pipeline.is_topical(docs[i])]
-        for index, probability in zip(
-            topical, scorer.predict_proba([docs[i] for i in topical])[:, 1], strict=True
-        ):
-            docs[index].score = float(probability)
+        pipeline.scorer = scorer
+        pipeline.score([docs[i] for i in held])
         for index in held:
             decisions[index] = decide(docs[index], packs).to_dict()
         print(f"fold {fold + 1}/{args.folds} done", file=sys.stderr)
