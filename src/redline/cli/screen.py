@@ -1,8 +1,4 @@
-"""The `redline` command: a thin adapter from files and terminals to `redline.pipeline`.
-
-Exit status: 0 when every record was decided, 3 when some were rejected (see the rejects
-file), 2 for a usage error (bad option, missing input, broken pack).
-"""
+"""Commands that screen posts: scan, explain, eval."""
 
 from __future__ import annotations
 
@@ -17,45 +13,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from redline.policy import PackError, load_pack
+from redline.cli.app import ModelOption, PackOption, app, err_console, load_pipeline, usage_error
 from redline.types import Post
-
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    help="Find ads for banned fetal sex identification, sex selection and blood-sample smuggling.",
-)
-pack_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Policy packs.")
-app.add_typer(pack_app, name="pack")
-
-USAGE_ERROR = 2
-PackOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--pack", "-p", help="Pack id or TOML file (repeatable); default: every built-in pack."
-    ),
-]
-ModelOption = Annotated[
-    Path | None, typer.Option("--model", help="Model file (default: the shipped model).")
-]
-
-
-def _err() -> Console:
-    return Console(stderr=True)
-
-
-def _usage_error(message: str) -> typer.Exit:
-    _err().print(f"[red]error:[/red] {escape(message)}")
-    return typer.Exit(USAGE_ERROR)
-
-
-def _pipeline(packs: list[str] | None, model: Path | None):
-    from redline.pipeline import Pipeline
-
-    try:
-        return Pipeline.load(packs or (), model)
-    except (PackError, OSError, ValueError) as exc:
-        raise _usage_error(str(exc)) from None
 
 
 @app.command()
@@ -84,14 +43,14 @@ def scan(
     paths = inputs or ["-"]
     for path in paths:
         if path != "-" and not Path(path).is_file():
-            raise _usage_error(f"no such input file: {path}")
+            raise usage_error(f"no such input file: {path}")
     if input_format is not None and input_format not in FORMATS:
-        raise _usage_error(f"--format must be one of {', '.join(FORMATS)}")
-    pipeline = _pipeline(pack, model)
+        raise usage_error(f"--format must be one of {', '.join(FORMATS)}")
+    pipeline = load_pipeline(pack, model)
     if output not in (None, "-"):
         Path(output).parent.mkdir(parents=True, exist_ok=True)
     summary = RunSummary()
-    console = _err()
+    console = err_console()
     progress = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -116,7 +75,7 @@ def scan(
                 summary.add_rejects(len(bad))
                 progress.advance(task, len(batch))
     except (InputError, ImportError, OSError) as exc:
-        raise _usage_error(str(exc)) from None
+        raise usage_error(str(exc)) from None
     counts = summary.to_dict()
     console.print(
         f"read {counts['read']:,}, decided {counts['decided']:,}, rejected {counts['rejected']:,}"
@@ -138,7 +97,7 @@ def explain(
     """One text's decision, readable, with the evidence highlighted in the original text."""
     if text == "-":
         text = sys.stdin.read()
-    pipeline = _pipeline(pack, model)
+    pipeline = load_pipeline(pack, model)
     doc, decision = pipeline.explain(Post("explain", text))
     console = Console()
     if as_json:
@@ -187,7 +146,7 @@ def evaluate_command(
     from redline.evaluate import evaluate
 
     if not labeled.is_file():
-        raise _usage_error(f"no such file: {labeled}")
+        raise usage_error(f"no such file: {labeled}")
     rows = []
     for number, line in enumerate(labeled.open(encoding="utf-8"), start=1):
         if not line.strip():
@@ -195,16 +154,16 @@ def evaluate_command(
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise _usage_error(f"{labeled}:{number}: not JSON: {exc}") from None
+            raise usage_error(f"{labeled}:{number}: not JSON: {exc}") from None
         if row.get("label") not in ("violating_ad", "benign") or not isinstance(
             row.get("text"), str
         ):
-            raise _usage_error(
+            raise usage_error(
                 f"{labeled}:{number}: needs a string text and label violating_ad|benign"
             )
         row["id"] = str(row.get("id", number))
         rows.append(row)
-    pipeline = _pipeline(pack, model)
+    pipeline = load_pipeline(pack, model)
     decisions = [d.to_dict() for d in pipeline.screen([Post(r["id"], r["text"]) for r in rows])]
     report = evaluate(rows, decisions)
     Console().print(report.render(), highlight=False, markup=False)
@@ -212,105 +171,3 @@ def evaluate_command(
         as_json.write_text(
             json.dumps(report.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8"
         )
-
-
-@pack_app.command("check")
-def pack_check(
-    path: Annotated[Path, typer.Argument(help="A pack TOML file")],
-    examples: Annotated[
-        bool, typer.Option(help="Also run the pack's examples through the pipeline")
-    ] = True,
-    model: ModelOption = None,
-) -> None:
-    """Validate a pack; name the line of any error; run its examples."""
-    console = Console()
-    try:
-        pack = load_pack(path)
-    except PackError as exc:
-        _err().print(f"[red]error:[/red] {escape(str(exc))}")
-        raise typer.Exit(1) from None
-    terms = sum(len(s.terms) + len(s.codewords) for s in pack.signals.values())
-    console.print(
-        f"{path}: pack {pack.id!r} ok: {len(pack.clauses)} clauses, {len(pack.signals)} signal "
-        f"categories, {terms} terms, {len(pack.rules)} rules, {len(pack.exemptions)} exemptions, "
-        f"{len(pack.examples)} examples"
-    )
-    if not examples or not pack.examples:
-        return
-    from redline.examples import run_examples
-
-    failures = run_examples(pack, _pipeline([str(path)], model))
-    for failure in failures:
-        console.print(f"[red]example failed[/red] {escape(f'{path}:{failure}')}")
-    if failures:
-        raise typer.Exit(1)
-    console.print(f"all {len(pack.examples)} examples pass")
-
-
-@app.command()
-def train(
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Model file (default: the shipped model)")
-    ] = None,
-    seed: Annotated[int, typer.Option(help="Seed for the generator, sampling and the model")] = 7,
-    shared: Annotated[
-        str | None, typer.Option(help="The shared data folder (default ../shared)")
-    ] = None,
-    synthetic: Annotated[int, typer.Option(help="Synthetic posts to generate")] = 24_000,
-    weibo: Annotated[int, typer.Option(help="January-February Weibo posts to sample")] = 60_000,
-    dev: Annotated[bool, typer.Option(help="Train on ../shared/dev too")] = True,
-) -> None:
-    """Rebuild the model from its seed (same seed and data: same predictions)."""
-    from redline.model import shipped_model_path
-    from redline.pipeline import Pipeline
-    from redline.policy import load_packs
-    from redline.recognizers import REGISTRY
-    from redline.training import find_shared
-    from redline.training import train as fit
-
-    root = find_shared(shared)
-    console = _err()
-    if root is None:
-        console.print("[yellow]../shared not found: training on synthetic data only[/yellow]")
-    packs = load_packs()
-    pipeline = Pipeline(packs, [factory(packs) for factory in REGISTRY.values()], None)
-    with console.status("training"):
-        scorer, counts = fit(
-            pipeline, root, seed=seed, synthetic=synthetic, weibo=weibo, use_dev=dev
-        )
-    path = output or shipped_model_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    scorer.save(path)
-    console.print(
-        f"trained on {sum(counts.values()):,} topical posts {counts}; "
-        f"wrote {path} ({path.stat().st_size:,} bytes)"
-    )
-
-
-@app.command()
-def synth(
-    output: Annotated[Path, typer.Option("--output", "-o", help="JSONL file to write")],
-    n: Annotated[
-        int, typer.Option("-n", help="Posts (or, with --evasion, posts per family)")
-    ] = 1000,
-    seed: Annotated[int, typer.Option(help="Generator seed")] = 1,
-    evasion: Annotated[
-        bool, typer.Option(help="Write the evasion set: each ad clean and under every family")
-    ] = False,
-) -> None:
-    """Write generated labelled posts (for evaluation of the evasion families, or inspection)."""
-    from redline.synth import evasion_set, generate
-
-    rows = evasion_set(n, seed=seed) if evasion else generate(n, seed=seed)
-    with output.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-    _err().print(f"wrote {len(rows):,} rows to {output}")
-
-
-def main() -> None:
-    app()
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,5 @@
+"""`python -m redline.cli`."""
+
+from redline.cli.app import main
+
+main()

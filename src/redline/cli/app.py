@@ -1,0 +1,57 @@
+"""The `redline` app and what its commands share: options, error output, pipeline loading.
+
+Exit status: 0 when every record was decided, 3 when some were rejected (see the rejects
+file), 2 for a usage error (bad option, missing input, broken pack).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from redline.policy import PackError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Find ads for banned fetal sex identification, sex selection and blood-sample smuggling.",
+)
+pack_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Policy packs.")
+app.add_typer(pack_app, name="pack")
+
+USAGE_ERROR = 2
+PackOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--pack", "-p", help="Pack id or TOML file (repeatable); default: every built-in pack."
+    ),
+]
+ModelOption = Annotated[
+    Path | None, typer.Option("--model", help="Model file (default: the shipped model).")
+]
+
+
+def err_console() -> Console:
+    return Console(stderr=True)
+
+
+def usage_error(message: str) -> typer.Exit:
+    err_console().print(f"[red]error:[/red] {escape(message)}")
+    return typer.Exit(USAGE_ERROR)
+
+
+def load_pipeline(packs: list[str] | None, model: Path | None):
+    from redline.pipeline import Pipeline
+
+    try:
+        return Pipeline.load(packs or (), model)
+    except (PackError, OSError, ValueError) as exc:
+        raise usage_error(str(exc)) from None
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,5 @@
+"""Storage adapters: SQLite by default (a file, WAL), PostgreSQL by URL, one code path (SQLAlchemy).
+
+The core never imports from here. Each feature keeps its tables in its own module; they all open
+databases through `redline.store.engine`, so a URL means the same thing everywhere.
+"""

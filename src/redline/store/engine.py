@@ -1,0 +1,50 @@
+"""Open a database from what a user types: a file path (SQLite) or a SQLAlchemy/libpq URL.
+
+Why one place: SQLite needs pragmas on every connection (WAL so readers never block the writer,
+foreign keys on, a busy timeout instead of instant "database is locked"), and `postgresql://`
+URLs copied from libpq tools must map to the psycopg 3 driver we install.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def database_url(value: str | Path) -> str:
+    """A SQLAlchemy URL for a path or URL: paths become SQLite files; libpq URLs get psycopg 3."""
+    text = str(value)
+    if "://" not in text:
+        return f"sqlite:///{Path(text).expanduser().resolve()}"
+    for prefix in ("postgres://", "postgresql://"):
+        if text.startswith(prefix):
+            return "postgresql+psycopg://" + text[len(prefix) :]
+    return text
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def create_engine(value: str | Path, **kwargs: Any) -> Engine:
+    """An engine for `value` (see `database_url`), with SQLite's pragmas set on every connection."""
+    url = sa.make_url(database_url(value))
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs.setdefault("connect_args", {"check_same_thread": False})
+        engine = sa.create_engine(url, **kwargs)
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return sa.create_engine(url, **kwargs)
