@@ -90,10 +90,15 @@ texts_without_rs = texts.map(lambda t: t.replace(RS, ""))
         ("gеnder", "gender"),  # Cyrillic е
         ("g3nd3r s3x b0y g1rl", "gender sex boy girl"),
         ("$ex bl00d b@by", "sex blood baby"),
+        ("80y 54mpl3 l48 dn4 53x", "boy sample lab dna sex"),  # leet at the edges: word list
+        ("9u4r4n733 wh4t54pp 1vf", "guarantee whatsapp ivf"),
         # spelled-out letters
         ("s e x", "sex"),
         ("g.e.n.d.e.r", "gender"),
         ("b-o-y", "boy"),
+        ("b❤o❤y b❤e❤t❤a", "boy beta"),  # one separator per run: two words stay two
+        ("ल·ड़·का या बे~टा", "लड़का या बेटा"),  # symbols inside Hindi words
+        ("化+验 family bаlancіпg", "化验 family balancing"),  # Cyrillic а, і, п
         ("Y-DNA", "y-dna"),
     ],
 )
@@ -107,6 +112,7 @@ def test_evasion_is_undone(original: str, expected: str) -> None:
         ("13800138000", "13800138000"),  # digits never collapse or turn into letters
         ("$500 4mm 7weeks 99.9% 5-8周", "$500 4mm 7weeks 99.9% 5-8周"),
         ("k3-edta h1n1 mp3 covid19 win10 n95 3m", "k3-edta h1n1 mp3 covid19 win10 n95 3m"),
+        ("5g 3d 4k 1st 4th 80s 10x us$3", "5g 3d 4k 1st 4th 80s 10x us$3"),  # not in the list
         ("abc@qq.com", "abc@qq.com"),
         ("www.example.com", "www.example.com"),
         ("大陆 队伍 肆虐 零食 一个", "大陆队伍肆虐零食一个"),  # numerals in prose stay words
@@ -116,6 +122,7 @@ def test_evasion_is_undone(original: str, expected: str) -> None:
         ("句子，结束。问题？", "句子,结束。问题?"),  # folded to ASCII, never removed
         ("第一行\n第二行", "第一行\n第二行"),
         ("a b", "a b"),  # two letters may be two words
+        ("लिंग-जांच. अगला", "लिंग-जांच. अगला"),  # Hindi hyphens, stops and spaces stay
         ("等等……好", "等等……好"),  # the Chinese ellipsis is punctuation, not dots
         ("#武汉#加油", "#武汉#加油"),  # hashtags keep their boundaries
     ],

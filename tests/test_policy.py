@@ -174,3 +174,11 @@ def test_builtin_packs_load() -> None:
     for path in paths.values():
         pack = load_pack(path)
         assert pack.rules and pack.clauses and pack.examples
+
+
+def test_variant_substitutes_must_map_to_lists_of_words() -> None:
+    source = PACK + '\n[variants]\nsubstitutes = { "男孩" = "boy" }\n'
+    with pytest.raises(PackError, match=r"substitutes: '男孩' must map to a list of strings"):
+        parse_pack(source, "tp.toml")
+    ok = parse_pack(PACK + '\n[variants]\nsubstitutes = { "男孩" = ["boy"] }\n', "tp.toml")
+    assert ok.substitutes == {"男孩": ("boy",)}

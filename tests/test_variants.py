@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from redline.normalize import normalize_text
-from redline.variants import spellings
+from redline.variants import spellings, substituted
 
 NO_HOMOPHONES: dict[str, list[str]] = {}
 
@@ -63,3 +63,17 @@ def test_limit_caps_and_order_is_deterministic() -> None:
     assert len(full) > 5
     assert capped == full[:5]
     assert spellings("性别鉴定", homophones=homophones, limit=1000) == full
+
+
+GLOSSES = {"男孩": ["boy", "बेटा"], "女孩": ["girl", "बेटी"], "检测": ["test"]}
+
+
+def test_substitutes_replace_whole_words_up_to_two_per_term() -> None:
+    assert substituted("बेटा या बेटी", GLOSSES) == ["男孩 या बेटी", "बेटा या 女孩", "男孩 या 女孩"]
+    assert substituted("Baby Boy", GLOSSES) == ["baby 男孩"]  # normalised first
+    assert substituted("boyfriend", GLOSSES) == []  # whole words only
+
+
+def test_a_spelling_keeps_a_word_of_its_own_language() -> None:
+    assert substituted("boy", GLOSSES) == []
+    assert substituted("boy test", GLOSSES) == ["男孩 test", "boy 检测"]

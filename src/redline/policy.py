@@ -114,6 +114,7 @@ class Pack:
     signals: Mapping[str, SignalSpec]
     homophones: Mapping[str, tuple[str, ...]]
     initials_min: int
+    substitutes: Mapping[str, tuple[str, ...]]
     rules: tuple[Rule, ...]
     exemptions: Mapping[str, Exemption]
     examples: tuple[Example, ...]
@@ -295,7 +296,7 @@ class _Loader:
             raise self.error(f"pack id {pack_id!r} must be lower-case letters and digits", 1)
         clauses = self.clauses(pack_id)
         signals = self.signals()
-        homophones, initials_min = self.variants()
+        homophones, initials_min, substitutes = self.variants()
         exemptions = self.exemptions()
         partial = Pack(
             id=pack_id,
@@ -307,6 +308,7 @@ class _Loader:
             signals=signals,
             homophones=homophones,
             initials_min=initials_min,
+            substitutes=substitutes,
             rules=(),
             exemptions=exemptions,
             examples=(),
@@ -372,26 +374,34 @@ class _Loader:
             )
         return out
 
-    def variants(self) -> tuple[dict[str, tuple[str, ...]], int]:
+    def variants(self) -> tuple[dict[str, tuple[str, ...]], int, dict[str, tuple[str, ...]]]:
         body = self.data.get("variants", {})
         line = self.where.table("variants")
         if not isinstance(body, dict):
             raise self.error("[variants] must be a table", line)
-        self.unknown_keys(body, {"homophones", "initials_min"}, line)
-        raw = body.get("homophones", {})
-        if not isinstance(raw, dict):
-            raise self.error("homophones must be a table", self.where.key(line, "homophones"))
-        homophones: dict[str, tuple[str, ...]] = {}
-        for char, alternatives in raw.items():
-            ok = isinstance(alternatives, list) and all(isinstance(a, str) for a in alternatives)
-            if len(char) != 1 or not ok:
-                message = f"homophones: {char!r} must be one character mapped to a list of strings"
-                raise self.error(message, self.where.key(line, "homophones"))
-            homophones[char] = tuple(alternatives)
+        self.unknown_keys(body, {"homophones", "initials_min", "substitutes"}, line)
+        homophones = self.word_lists(body, "homophones", line)
+        if any(len(char) != 1 for char in homophones):
+            message = "homophones: each key must be one character mapped to a list of strings"
+            raise self.error(message, self.where.key(line, "homophones"))
         initials_min = body.get("initials_min", 3)
         if not isinstance(initials_min, int) or initials_min < 2:
             raise self.error("initials_min must be an integer >= 2", line)
-        return homophones, initials_min
+        return homophones, initials_min, self.word_lists(body, "substitutes", line)
+
+    def word_lists(
+        self, body: Mapping[str, Any], key: str, line: int | None
+    ) -> dict[str, tuple[str, ...]]:
+        raw = body.get(key, {})
+        where = self.where.key(line, key)
+        if not isinstance(raw, dict):
+            raise self.error(f"{key} must be a table", where)
+        out: dict[str, tuple[str, ...]] = {}
+        for name, words in raw.items():
+            if not (isinstance(words, list) and words and all(isinstance(w, str) for w in words)):
+                raise self.error(f"{key}: {name!r} must map to a list of strings", where)
+            out[name] = tuple(words)
+        return out
 
     def exemptions(self) -> dict[str, Exemption]:
         entries = self.data.get("exemptions", [])

@@ -9,6 +9,7 @@ so it matches normalised text directly.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache
 from itertools import product
@@ -137,3 +138,50 @@ def spellings(
             seen.add(spelled)
             found.append(spelled)
     return found
+
+
+def substituted(
+    term: str, substitutes: Mapping[str, Sequence[str]], *, depth: int = 2, limit: int = 16
+) -> list[str]:
+    """`term` with whole words replaced by what the normaliser writes for them (emoji glosses).
+
+    The normaliser turns 👦 into 男孩 whatever the language around it, so a Hindi or English
+    ad written "👦 होने की संभावना" only matches a term if the pack also knows "लड़का होने की
+    संभावना" with 男孩 in place of लड़का. `substitutes` maps the written form to the words it
+    stands for; up to `depth` words of one term are replaced ("बेटा या बेटी" -> "男孩 या 女孩").
+    A spelling must keep a word of the term's own: "beta" alone does not become "男孩".
+    Terms and words are normalised; the term itself is never included.
+    """
+    canonical = normalize_text(term)
+    words = [
+        (normalize_text(written), normalize_text(word))
+        for written, meant in substitutes.items()
+        for word in meant
+    ]
+    glosses = re.compile("|".join(re.escape(written) for written, _ in words) or "(?!)")
+    found: list[str] = []
+    frontier = [canonical]
+    seen = {canonical}
+    for _ in range(depth):
+        following = []
+        for current in frontier:
+            for written, word in words:
+                pattern = rf"(?<!\w){re.escape(word)}(?!\w)"
+                for replaced in _each_replacement(current, pattern, written):
+                    if not _keeps_own_words(replaced, glosses):
+                        continue  # "beta" -> "男孩" alone would be a Chinese term
+                    if replaced not in seen and len(found) < limit:
+                        seen.add(replaced)
+                        found.append(replaced)
+                        following.append(replaced)
+        frontier = following
+    return found
+
+
+def _each_replacement(text: str, pattern: str, written: str) -> Iterator[str]:
+    for match in re.finditer(pattern, text):
+        yield text[: match.start()] + written + text[match.end() :]
+
+
+def _keeps_own_words(spelling: str, glosses: re.Pattern[str]) -> bool:
+    return any(char.isalnum() for char in glosses.sub("", spelling))

@@ -11,7 +11,7 @@ The passes run in this order, and the order matters:
 2. `fold_characters`: one table for width, NFKC, traditional->simplified, case, homoglyphs,
    invisible characters, always-digit numerals, and emoji -> words. Everything after it sees
    simplified lower-case text, so its rules stay simple.
-3. `join_split_ideographs`: after folding, so full-width spaces and dots count as separators
+3. `join_split_words`: after folding, so full-width spaces and dots count as separators
    and an emoji already turned into a word (验 🩸 -> 验 血) is joined too.
 4. `join_spelled_letters`, then 5. `undo_leetspeak`: letters are folded by now (Cyrillic,
    full width, upper case), so "Ѕ Е Х" and "Ｂ0Ｙ" are plain ASCII for these rules.
@@ -43,7 +43,7 @@ independent, and arrays that fit in cache run about twice as fast as one 80 MB a
 ARRAY_PASSES: tuple[Callable[[CodeBuffer, CharMap], None], ...] = (
     array_passes.drop_inline_pinyin,
     array_passes.fold_characters,
-    array_passes.join_split_ideographs,
+    array_passes.join_split_words,
     array_passes.join_spelled_letters,
     array_passes.undo_leetspeak,
     array_passes.collapse_repeats,
@@ -53,7 +53,7 @@ ARRAY_PASSES: tuple[Callable[[CodeBuffer, CharMap], None], ...] = (
 STRING_PASSES: tuple[Callable[[MappedText, CharMap], None], ...] = (
     string_passes.drop_inline_pinyin,
     string_passes.fold_characters,
-    string_passes.join_split_ideographs,
+    string_passes.join_split_words,
     string_passes.join_spelled_letters,
     string_passes.undo_leetspeak,
     string_passes.collapse_repeats,

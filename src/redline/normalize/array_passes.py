@@ -15,6 +15,8 @@ from redline.normalize.buffer import PAD, CodeBuffer, Edit, decode, members, run
 from redline.normalize.charmap import (
     CJK_SEPARATOR,
     DELETE,
+    DEVANAGARI,
+    DEVANAGARI_SEPARATOR,
     DIGIT,
     EXPAND_BASE,
     IDEOGRAPH,
@@ -33,7 +35,6 @@ _GENDERED = {
 }
 _FIRST_PINYIN_CODE = min(map(ord, tables.PINYIN_LETTERS - {" "}))
 _LAST_PINYIN_CODE = max(map(ord, tables.PINYIN_LETTERS))
-_DOLLAR = ord("$")
 _WORD = LETTER | DIGIT | LEET
 
 
@@ -93,20 +94,28 @@ def fold_characters(buf: CodeBuffer, charmap: CharMap) -> None:
     buf.splice(edits)
 
 
-def join_split_ideographs(buf: CodeBuffer, charmap: CharMap) -> None:
-    """Remove separator runs between two ideographs: 验 血, 性*别, 验.血 -> 验血."""
-    kinds = buf.padded_kinds(charmap)
-    separators = np.flatnonzero(kinds & CJK_SEPARATOR)
-    if len(separators) == 0:
-        return
-    firsts, lasts = runs(separators)
-    bounded = ((kinds[separators[firsts] - 1] & kinds[separators[lasts] + 1]) & IDEOGRAPH) != 0
-    if bounded.any():
-        buf.delete(separators[members(firsts, lasts, bounded)] - PAD)
+def join_split_words(buf: CodeBuffer, charmap: CharMap) -> None:
+    """Remove separator runs inside words: 验 血, 性*别 -> 验血, 性别; बे~टा -> बेटा.
+
+    Between two ideographs any CJK separator goes (spaces too: Chinese has none between words);
+    between two Devanagari characters only the symbols of DEVANAGARI_SEPARATORS do.
+    """
+    for letters, noise in ((IDEOGRAPH, CJK_SEPARATOR), (DEVANAGARI, DEVANAGARI_SEPARATOR)):
+        kinds = buf.padded_kinds(charmap)
+        separators = np.flatnonzero(kinds & noise)
+        if len(separators) == 0:
+            continue
+        firsts, lasts = runs(separators)
+        bounded = ((kinds[separators[firsts] - 1] & kinds[separators[lasts] + 1]) & letters) != 0
+        if bounded.any():
+            buf.delete(separators[members(firsts, lasts, bounded)] - PAD)
 
 
 def join_spelled_letters(buf: CodeBuffer, charmap: CharMap) -> None:
-    """Join single letters spelled out with separators: s e x, g.e.n.d.e.r -> sex, gender."""
+    """Join single letters spelled out with one separator: s e x, g.e.n.d.e.r -> sex, gender.
+
+    A run keeps one separator throughout, so "b❤o❤y b❤e❤t❤a" gives "boy beta", not "boybeta".
+    """
     kinds = buf.padded_kinds(charmap)
     separators = np.flatnonzero(kinds & LETTER_SEPARATOR)
     if len(separators) == 0:
@@ -119,7 +128,7 @@ def join_spelled_letters(buf: CodeBuffer, charmap: CharMap) -> None:
     links = separators[single_letter(separators - 1) & single_letter(separators + 1)]
     if len(links) < tables.MIN_SPELLED_LETTERS - 1:
         return
-    firsts, lasts = runs(links, step=2)
+    firsts, lasts = runs(links, step=2, keys=buf.padded_codes()[links])
     long_enough = (lasts - firsts + 1) >= tables.MIN_SPELLED_LETTERS - 1
     buf.delete(links[members(firsts, lasts, long_enough)] - PAD)
 
@@ -127,26 +136,19 @@ def join_spelled_letters(buf: CodeBuffer, charmap: CharMap) -> None:
 def undo_leetspeak(buf: CodeBuffer, charmap: CharMap) -> None:
     """Read digits and symbols as letters inside Latin words: g3nd3r, b0y, bl00d, $ex.
 
-    The array scan keeps only leet characters that `rules.unleet_word` could accept (between
-    letters, doubled between letters, '$' before two letters at a word start); the word-level
-    judgement (no digit may remain, no e-mail address) is the shared rule's.
+    The array scan keeps only leet characters next to a letter (every reading
+    `rules.unleet_word` accepts has one); the word-level judgement is the shared rule's.
     """
     kinds = buf.padded_kinds(charmap)
     leet = np.flatnonzero(kinds & LEET)
     if len(leet) == 0:
         return
     codes = buf.padded_codes()
-    here = codes[leet]
 
     def letter(offset: int) -> np.ndarray:
         return (kinds[leet + offset] & LETTER) != 0
 
-    hits = leet[
-        (letter(-1) & letter(1))
-        | ((codes[leet + 1] == here) & letter(-1) & letter(2))
-        | ((codes[leet - 1] == here) & letter(-2) & letter(1))
-        | ((here == _DOLLAR) & ((kinds[leet - 1] & _WORD) == 0) & letter(1) & letter(2))
-    ]
+    hits = leet[letter(-1) | letter(1)]
     positions: list[int] = []
     replacements: list[int] = []
     word_end = -1

@@ -43,9 +43,9 @@ class CodeBuffer:
     codes: Codes
     starts: NDArray[np.intp] | None = None
     ends: NDArray[np.intp] | None = None
-    _kinds: NDArray[np.uint8] | None = None
+    _kinds: NDArray[np.uint16] | None = None
     """Cache of padded_kinds, kept in step by keep/assign/splice (a gather costs more)."""
-    _kind_table: NDArray[np.uint8] | None = None
+    _kind_table: NDArray[np.uint16] | None = None
 
     @classmethod
     def from_text(cls, text: str, *, with_map: bool) -> CodeBuffer:
@@ -58,10 +58,10 @@ class CodeBuffer:
     def __len__(self) -> int:
         return len(self.codes)
 
-    def padded_kinds(self, charmap: CharMap) -> NDArray[np.uint8]:
+    def padded_kinds(self, charmap: CharMap) -> NDArray[np.uint16]:
         """Kind flags with PAD zeros on each side: position p is at index p + PAD."""
         if self._kinds is None or self._kind_table is not charmap.kinds:
-            self._kinds = np.zeros(len(self.codes) + 2 * PAD, dtype=np.uint8)
+            self._kinds = np.zeros(len(self.codes) + 2 * PAD, dtype=np.uint16)
             np.take(charmap.kinds, self.codes, out=self._kinds[PAD:-PAD])
             self._kind_table = charmap.kinds
         return self._kinds
@@ -123,9 +123,17 @@ class CodeBuffer:
             self.ends = np.concatenate(end_parts).astype(np.intp, copy=False)
 
 
-def runs(positions: Positions, step: int = 1) -> tuple[Positions, Positions]:
-    """Split sorted positions into runs spaced `step` apart: (index of first, index of last)."""
-    breaks = np.flatnonzero(np.diff(positions) != step)
+def runs(
+    positions: Positions, step: int = 1, keys: NDArray[np.uint32] | None = None
+) -> tuple[Positions, Positions]:
+    """Split sorted positions into runs spaced `step` apart: (index of first, index of last).
+
+    With `keys` (one per position), a run also breaks where the key changes.
+    """
+    apart = np.diff(positions) != step
+    if keys is not None:
+        apart |= keys[1:] != keys[:-1]
+    breaks = np.flatnonzero(apart)
     firsts = np.concatenate(([0], breaks + 1))
     lasts = np.concatenate((breaks, [len(positions) - 1]))
     return firsts, lasts

@@ -32,6 +32,8 @@ LEET = 16
 RUN_NUMERAL = 32
 NO_COLLAPSE = 64
 LETTER_SEPARATOR = 128
+DEVANAGARI = 256
+DEVANAGARI_SEPARATOR = 512
 
 _NFKC_KEEP = frozenset("…‥")
 """NFKC would turn the Chinese ellipsis into ASCII dots, which are separators; keep it."""
@@ -53,7 +55,7 @@ class CharMap:
     """The compiled tables; see the module docstring."""
 
     fold: NDArray[np.uint32]
-    kinds: NDArray[np.uint8]
+    kinds: NDArray[np.uint16]
     expansions: tuple[tuple[int, ...], ...]
 
 
@@ -123,15 +125,18 @@ def _build_fold(t2s: dict[str, str]) -> tuple[NDArray[np.uint32], tuple[tuple[in
     return fold, tuple(expansions)
 
 
-def _build_kinds() -> NDArray[np.uint8]:
-    kinds = np.zeros(CODE_SPACE, dtype=np.uint8)
+def _build_kinds() -> NDArray[np.uint16]:
+    kinds = np.zeros(CODE_SPACE, dtype=np.uint16)
     for first, last in tables.IDEOGRAPH_RANGES:
         kinds[first : last + 1] |= IDEOGRAPH
+    for first, last in tables.DEVANAGARI_RANGES:
+        kinds[first : last + 1] |= DEVANAGARI
     kinds[ord("a") : ord("z") + 1] |= LETTER | NO_COLLAPSE
     kinds[ord("0") : ord("9") + 1] |= DIGIT | NO_COLLAPSE
     for flag, chars in (
         (CJK_SEPARATOR, tables.CJK_SEPARATORS),
         (LETTER_SEPARATOR, tables.LETTER_SEPARATORS),
+        (DEVANAGARI_SEPARATOR, tables.DEVANAGARI_SEPARATORS),
         (LEET, tables.LEET_LETTERS),
         (RUN_NUMERAL | NO_COLLAPSE, tables.RUN_NUMERALS),
         (NO_COLLAPSE, tables.RECORD_SEPARATOR),

@@ -8,6 +8,9 @@ the two cannot drift apart on the judgement calls.
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import resources
+
 from redline.normalize import tables
 
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
@@ -56,6 +59,13 @@ def _leet_positions(word: str) -> list[int]:
     return positions
 
 
+@cache
+def leet_words() -> frozenset[str]:
+    """Words an edge-leet word may be read as (data/leet_words.txt, scripts/gen_leet_words.py)."""
+    text = resources.files("redline").joinpath("data", "leet_words.txt").read_text("utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
 def unleet_word(word: str, next_char: str) -> str | None:
     """The word with leet characters read as letters, or None if it should stay as it is.
 
@@ -63,20 +73,23 @@ def unleet_word(word: str, next_char: str) -> str | None:
     A leet character counts between two letters (doubled too: bl00d) or as '$' starting a
     word before two letters ($ex). The word is left alone if any digit would remain (h1n1,
     mp3, covid19, win10: model names and numbers, not leetspeak) or if it is the local part of
-    an e-mail address (b@by@... followed by '.').
+    an e-mail address (b@by@... followed by '.'). Failing that, a word with leet characters at
+    its edges (80y, 54mpl3, l48) is read as letters only if the result is in `leet_words()`:
+    5g, 3d and 4k stay as they are.
     """
-    positions = _leet_positions(word)
-    if not positions:
-        return None
-    chosen = set(positions)
-    if any(c in _DIGITS and i not in chosen for i, c in enumerate(word)):
-        return None
     if "@" in word and next_char == ".":
         return None
-    chars = list(word)
-    for i in positions:
-        chars[i] = tables.LEET_LETTERS[chars[i]]
-    return "".join(chars)
+    positions = _leet_positions(word)
+    chosen = set(positions)
+    if positions and not any(c in _DIGITS and i not in chosen for i, c in enumerate(word)):
+        chars = list(word)
+        for i in positions:
+            chars[i] = tables.LEET_LETTERS[chars[i]]
+        return "".join(chars)
+    if len(word) < 3 or not any(c in _LETTERS for c in word):
+        return None
+    read = "".join(tables.LEET_LETTERS.get(c, c) for c in word)
+    return read if read != word and read in leet_words() else None
 
 
 def numeral_run_digits(run: str) -> str | None:

@@ -29,14 +29,18 @@ _OPEN_AFTER_IDEOGRAPH = re.compile(f"(?<=[{_IDEOGRAPH}])[{_char_class(tables.INL
 _SPLIT_IDEOGRAPHS = re.compile(
     f"[{_IDEOGRAPH}][{_char_class(tables.CJK_SEPARATORS)}]+(?=[{_IDEOGRAPH}])"
 )
+_DEVANAGARI = "".join(f"{chr(first)}-{chr(last)}" for first, last in tables.DEVANAGARI_RANGES)
+_SPLIT_DEVANAGARI = re.compile(
+    f"[{_DEVANAGARI}][{_char_class(tables.DEVANAGARI_SEPARATORS)}]+(?=[{_DEVANAGARI}])"
+)
 _LETTER_SEPARATOR = _char_class(tables.LETTER_SEPARATORS)
 _MAY_BE_SPELLED = re.compile(f"[a-z][{_LETTER_SEPARATOR}][a-z]")
 _SPELLED_LETTERS = re.compile(
-    f"(?<![a-z0-9])[a-z](?:[{_LETTER_SEPARATOR}][a-z](?![a-z0-9]))"
-    f"{{{tables.MIN_SPELLED_LETTERS - 1},}}"
+    f"(?<![a-z0-9])[a-z]([{_LETTER_SEPARATOR}])[a-z](?![a-z0-9])"
+    f"(?:\\1[a-z](?![a-z0-9])){{{tables.MIN_SPELLED_LETTERS - 2},}}"
 )
 _LEET = _char_class(tables.LEET_LETTERS)
-_MAY_BE_LEET = re.compile(f"[a-z][{_LEET}]|\\$[a-z]")
+_MAY_BE_LEET = re.compile(f"[a-z][{_LEET}]|[{_LEET}][a-z]")
 _WORD = re.compile(f"[a-z0-9{_LEET}]+")
 _NO_COLLAPSE = (
     frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
@@ -124,13 +128,14 @@ def fold_characters(doc: MappedText, charmap: CharMap) -> None:
         doc.starts, doc.ends = buf.starts.tolist(), buf.ends.tolist()
 
 
-def join_split_ideographs(doc: MappedText, charmap: CharMap) -> None:
-    """Remove separator runs between two ideographs: 验 血, 性*别, 验.血 -> 验血."""
-    doc.delete((match.start() + 1, match.end()) for match in _SPLIT_IDEOGRAPHS.finditer(doc.text))
+def join_split_words(doc: MappedText, charmap: CharMap) -> None:
+    """Remove separator runs inside words: 验 血, 性*别 -> 验血, 性别; बे~टा -> बेटा."""
+    for split in (_SPLIT_IDEOGRAPHS, _SPLIT_DEVANAGARI):
+        doc.delete((match.start() + 1, match.end()) for match in split.finditer(doc.text))
 
 
 def join_spelled_letters(doc: MappedText, charmap: CharMap) -> None:
-    """Join single letters spelled out with separators: s e x, g.e.n.d.e.r -> sex, gender."""
+    """Join single letters spelled out with one separator: s e x, g.e.n.d.e.r -> sex, gender."""
     if not _MAY_BE_SPELLED.search(doc.text):
         return
     doc.delete(

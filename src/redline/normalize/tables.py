@@ -109,6 +109,7 @@ HOMOGLYPHS: Mapping[str, str] = MappingProxyType(
         "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
         "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j",
         "ѕ": "s", "ԁ": "d", "һ": "h", "ӏ": "l", "ԛ": "q", "ԝ": "w", "ь": "b", "ѵ": "v",
+        "п": "n", "г": "r", "ո": "n", "ս": "u", "ԍ": "g",
         # Greek, lower case (μ stays: it is the micro sign in 5μg)
         "α": "a", "β": "b", "γ": "y", "ε": "e", "ζ": "z", "ι": "i", "κ": "k", "ν": "v",
         "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w",
@@ -140,20 +141,27 @@ RUN_NUMERALS: Mapping[str, str] = MappingProxyType(
 MIN_NUMERAL_RUN = 5
 """Shortest run read as a written-out number (phone, QQ); 一二三四 in prose stays words."""
 
-CJK_SEPARATORS: frozenset[str] = frozenset(" \t.-_*/\\|~^`·•・‧∙⋅‐‑‒–★☆♥♡❤✿❀✦✧❥")
+CJK_SEPARATORS: frozenset[str] = frozenset(" \t.-_*/\\|~^`·•・‧∙⋅‐‑‒–★☆♥♡❤✿❀✦✧❥+")
 """Noise removed when it sits between two ideographs (验 血, 性*别, 验.血).
 
 Not here, on purpose: CJK sentence punctuation and its folded ASCII forms (,!?;:), the em dash
 and ellipsis used as Chinese punctuation, '#' (Weibo hashtags), newlines, the record separator."""
 
-LETTER_SEPARATORS: frozenset[str] = frozenset(" .-_*/\\|~·•")
-"""Separators between spelled-out single letters (s e x, g.e.n.d.e.r, b-o-y)."""
+LETTER_SEPARATORS: frozenset[str] = frozenset(" .-_*/\\|~·•+♥♡❤")
+"""Separators between spelled-out single letters (s e x, g.e.n.d.e.r, b-o-y, b❤o❤y)."""
+
+DEVANAGARI_RANGES: tuple[tuple[int, int], ...] = ((0x0900, 0x097F), (0xA8E0, 0xA8FF))
+"""Devanagari and its extension: Hindi words split by symbols are joined again (बे~टा)."""
+
+DEVANAGARI_SEPARATORS: frozenset[str] = frozenset("_*/\\|~^`·•・‧∙⋅★☆♥♡❤✿❀✦✧❥+")
+"""Noise removed between two Devanagari characters. Unlike CJK_SEPARATORS, no space (Hindi
+separates words with spaces), no full stop or hyphen (both are ordinary in Hindi prose)."""
 
 MIN_SPELLED_LETTERS = 3
 """Shortest run of single letters joined into a word; "a b" may well be two words."""
 
 LEET_LETTERS: Mapping[str, str] = MappingProxyType(
-    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
      "@": "a", "$": "s", "!": "i"}
 )  # fmt: skip
 """Digits and symbols that stand for letters inside a Latin word (g3nd3r, b0y, $ex)."""

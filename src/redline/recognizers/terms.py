@@ -22,7 +22,7 @@ import orjson
 
 from redline.normalize import normalize_text
 from redline.types import Signal
-from redline.variants import spellings
+from redline.variants import spellings, substituted
 
 if TYPE_CHECKING:
     from redline.policy import Pack
@@ -70,10 +70,15 @@ def _fingerprint(packs: Sequence[Pack]) -> str:
     digest = hashlib.sha256()
     for pack in packs:
         specs = [astuple(spec) for spec in pack.signals.values()]
-        variants = (sorted(pack.homophones.items()), pack.initials_min)
+        variants = (
+            sorted(pack.homophones.items()),
+            pack.initials_min,
+            sorted(pack.substitutes.items()),
+        )
         digest.update(repr((pack.id, specs, variants)).encode("utf-8", "surrogatepass"))
     package = resources.files("redline")
     sources = [package / "variants.py", package / "data" / "t2s_chars.txt"]
+    sources.append(package / "data" / "leet_words.txt")
     sources += sorted((package / "normalize").iterdir(), key=lambda e: e.name)
     for source in sources:
         if source.name.endswith((".py", ".txt")):
@@ -124,6 +129,8 @@ def _expand(packs: Sequence[Pack]) -> dict[str, list[TermTarget]]:
                         forms += spellings(
                             term, homophones=pack.homophones, initials_min=pack.initials_min
                         )
+                    if pack.substitutes:
+                        forms += substituted(term, pack.substitutes)
                     for form in forms:
                         targets = patterns.setdefault(form, [])
                         if target not in targets:
