@@ -96,6 +96,7 @@ texts_without_rs = texts.map(lambda t: t.replace(RS, ""))
         ("s e x", "sex"),
         ("g.e.n.d.e.r", "gender"),
         ("b-o-y", "boy"),
+        ("抽(chou)xue 生(Sheng)nan孩", "抽xue 生nan孩"),  # toneless: a reading of the character
         ("b❤o❤y b❤e❤t❤a", "boy beta"),  # one separator per run: two words stay two
         ("ल·ड़·का या बे~टा", "लड़का या बेटा"),  # symbols inside Hindi words
         ("化+验 family bаlancіпg", "化验 family balancing"),  # Cyrillic а, і, п
@@ -118,6 +119,7 @@ def test_evasion_is_undone(original: str, expected: str) -> None:
         ("大陆 队伍 肆虐 零食 一个", "大陆队伍肆虐零食一个"),  # numerals in prose stay words
         ("一二三四", "一二三四"),
         ("好(ok)", "好(ok)"),  # brackets without tone marks are text
+        ("图(a) 长(zhi)", "图(a) 长(zhi)"),  # ... unless they read the character before them
         ("宝宝", "宝宝"),
         ("句子，结束。问题？", "句子,结束。问题?"),  # folded to ASCII, never removed
         ("第一行\n第二行", "第一行\n第二行"),

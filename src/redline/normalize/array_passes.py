@@ -39,7 +39,7 @@ _WORD = LETTER | DIGIT | LEET
 
 
 def drop_inline_pinyin(buf: CodeBuffer, charmap: CharMap) -> None:
-    """Delete tone-marked pinyin in brackets after a Chinese character: 醫(yī)院 -> 醫院.
+    """Delete pinyin in brackets after a Chinese character: 醫(yī)院, 抽(chou)血 -> 醫院, 抽血.
 
     Runs on the raw text, before folding strips the tone marks that tell converter output
     apart from an ordinary bracket such as "(ok)".
@@ -59,7 +59,7 @@ def drop_inline_pinyin(buf: CodeBuffer, charmap: CharMap) -> None:
     edits: list[Edit] = []
     for position in opens.tolist():
         window = decode(codes[position : position + tables.MAX_INLINE_PINYIN + 2])
-        length = rules.inline_pinyin_length(window)
+        length = rules.inline_pinyin_length(window, chr(codes[position - 1]))
         if length:
             edits.append((position, position + length, ()))
     buf.splice(edits)

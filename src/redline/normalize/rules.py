@@ -19,21 +19,33 @@ RUN_DIGITS = str.maketrans(dict(tables.RUN_NUMERALS))
 """str.translate table: Chinese numerals -> ASCII digits."""
 
 
-def inline_pinyin_length(chars: str) -> int:
-    """Length of a bracket of tone-marked pinyin at the start of `chars` ("(yī)..."), else 0.
+def inline_pinyin_length(chars: str, before: str = "") -> int:
+    """Length of a bracket of pinyin at the start of `chars` ("(yī)..."), else 0.
 
     `chars` starts with the opening bracket; the body must be pinyin letters (spaces allowed
-    inside, not at the edges), contain at least one tone mark, and close within
-    MAX_INLINE_PINYIN characters. The tone mark is what tells converter output from "(ok)".
+    inside, not at the edges) and close within MAX_INLINE_PINYIN characters. It must carry a
+    tone mark, or, toneless, be a reading of `before`, the character the bracket follows:
+    抽(chou) is an annotation, 好(ok) and 图(a) are text.
     """
     for index, char in enumerate(chars[1 : tables.MAX_INLINE_PINYIN + 2], start=1):
         if char in tables.INLINE_PINYIN_CLOSE:
             body = chars[1:index]
-            has_tone = any(c in tables.TONE_MARKED for c in body)
-            return index + 1 if has_tone and body.strip() == body else 0
+            if not body or body.strip() != body:
+                return 0
+            if any(c in tables.TONE_MARKED for c in body):
+                return index + 1
+            return index + 1 if before and body.lower() in readings(before) else 0
         if char not in tables.PINYIN_LETTERS:
             return 0
     return 0
+
+
+@cache
+def readings(char: str) -> frozenset[str]:
+    """Toneless pinyin readings of one Chinese character (all of them, for heteronyms)."""
+    from pypinyin import Style, pinyin
+
+    return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")[0] or ())
 
 
 def _leet_positions(word: str) -> list[int]:

@@ -99,13 +99,14 @@ class MappedText:
 
 
 def drop_inline_pinyin(doc: MappedText, charmap: CharMap) -> None:
-    """Delete tone-marked pinyin in brackets after a Chinese character: 醫(yī)院 -> 醫院."""
+    """Delete pinyin in brackets after a Chinese character: 醫(yī)院, 抽(chou)血 -> 醫院, 抽血."""
     if not any(bracket in doc.text for bracket in tables.INLINE_PINYIN_OPEN):
         return
     spans = []
     for match in _OPEN_AFTER_IDEOGRAPH.finditer(doc.text):
         at = match.start()
-        length = rules.inline_pinyin_length(doc.text[at : at + tables.MAX_INLINE_PINYIN + 2])
+        window = doc.text[at : at + tables.MAX_INLINE_PINYIN + 2]
+        length = rules.inline_pinyin_length(window, doc.text[at - 1])
         if length:
             spans.append((at, at + length))
     doc.delete(spans)
