@@ -10,6 +10,7 @@ so it matches normalised text directly.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache
 from itertools import product
@@ -109,6 +110,18 @@ def _candidates(
         if _is_hanzi(term[index]):
             for reading in options:
                 yield term[:index] + reading + term[index + 1 :]
+    for start, end in _hanzi_runs(term):  # 上门chouxue, hua yan所: a run of two or more
+        piece = primary[start:end]
+        yield term[:start] + "".join(piece) + term[end:]
+        yield term[:start] + " ".join(piece) + term[end:]
+
+
+def _hanzi_runs(term: str, longest: int = 4) -> Iterator[tuple[int, int]]:
+    """(start, end) of every run of 2..`longest` hanzi that leaves some of the term as it is."""
+    for size in range(2, min(longest, len(term) - 1) + 1):
+        for start in range(len(term) - size + 1):
+            if all(_is_hanzi(c) for c in term[start : start + size]):
+                yield start, start + size
 
 
 def spellings(
@@ -122,8 +135,9 @@ def spellings(
 
     Order: full pinyin joined and syllable-spaced (most common readings), initials (only for
     terms of at least `initials_min` characters: two letters match too much), the other
-    reading combinations, homophone substitutions, then one character in pinyin with the
-    rest in hanzi. The term itself is never included; terms without hanzi give [].
+    reading combinations, homophone substitutions, one character in pinyin with the rest in
+    hanzi, then runs of two to four characters in pinyin (joined and spaced) with the rest in
+    hanzi. The term itself is never included; terms without hanzi give [].
     """
     if not any(_is_hanzi(c) for c in term):
         return []
@@ -185,3 +199,47 @@ def _each_replacement(text: str, pattern: str, written: str) -> Iterator[str]:
 
 def _keeps_own_words(spelling: str, glosses: re.Pattern[str]) -> bool:
     return any(char.isalnum() for char in glosses.sub("", spelling))
+
+
+_DEVANAGARI_WORD = re.compile(r"[\u0900-\u097F\uA8E0-\uA8FF]{2,}")
+_VIRAMA = "\u094d"
+
+
+def aksharas(word: str) -> list[str]:
+    """A Devanagari word cut into written syllables: vowel signs and conjuncts stay together.
+
+    "टेस्ट" -> ["टे", "स्ट"]: a mark joins the cluster before it, and so does a consonant after
+    a virama. These are the pieces an advertiser spaces out ("टे स्ट") to break a keyword.
+    """
+    clusters: list[str] = []
+    for char in word:
+        joins = clusters and (
+            unicodedata.category(char).startswith("M") or clusters[-1].endswith(_VIRAMA)
+        )
+        if joins:
+            clusters[-1] += char
+        else:
+            clusters.append(char)
+    return clusters
+
+
+def spaced_out(term: str) -> list[str]:
+    """`term` with its Devanagari words spaced out syllable by syllable: one word at a time,
+    then all of them. Chinese needs no such list (the normaliser joins split ideographs), but
+    Hindi separates words with spaces, so only the term table can tell "टे स्ट" from two words.
+    """
+    words = [m for m in _DEVANAGARI_WORD.finditer(term) if len(aksharas(m.group())) > 1]
+    if not words:
+        return []
+
+    def spaced(chosen: Sequence[re.Match[str]]) -> str:
+        out, last = [], 0
+        for match in chosen:
+            out += [term[last : match.start()], " ".join(aksharas(match.group()))]
+            last = match.end()
+        return "".join([*out, term[last:]])
+
+    found = [spaced([match]) for match in words]
+    if len(words) > 1:
+        found.append(spaced(words))
+    return found

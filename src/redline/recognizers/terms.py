@@ -22,7 +22,7 @@ import orjson
 
 from redline.normalize import normalize_text
 from redline.types import Signal
-from redline.variants import spellings, substituted
+from redline.variants import spaced_out, spellings, substituted
 
 if TYPE_CHECKING:
     from redline.policy import Pack
@@ -131,6 +131,7 @@ def _expand(packs: Sequence[Pack]) -> dict[str, list[TermTarget]]:
                         )
                     if pack.substitutes:
                         forms += substituted(term, pack.substitutes)
+                    forms += spaced_out(term)
                     for form in forms:
                         targets = patterns.setdefault(form, [])
                         if target not in targets:
