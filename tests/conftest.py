@@ -237,3 +237,9 @@ def chromium_executable() -> str:
     if not path:
         _missing("Chromium")
     return path
+
+
+@pytest.fixture(scope="session")
+def chromium_args() -> list[str]:
+    """CHROMIUM_ARGS as a fixture: test modules cannot import conftest when two exist."""
+    return list(CHROMIUM_ARGS)

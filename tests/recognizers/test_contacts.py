@@ -108,6 +108,7 @@ def test_a_phone_inside_a_longer_digit_run_is_not_a_phone() -> None:
         ("微信号:mama_2024", "contact.wechat", "mama_2024", "mama_2024"),
         ("微信:abcdef", "contact.wechat", "abcdef", "abcdef"),
         ("加微hkbaby88", "contact.wechat", "hkbaby88", "hkbaby88"),
+        ("宝妈加我:hkying18090", "contact.wechat", "hkying18090", "hkying18090"),
         ("薇信 hk-test-01", "contact.wechat", "hk-test-01", "hk-test-01"),
         ("wx=baby_hk_2024", "contact.wechat", "baby_hk_2024", "baby_hk_2024"),
         ("wechat: abcdefg", "contact.wechat", "abcdefg", "abcdefg"),
@@ -149,6 +150,7 @@ def test_handle_after_a_marker_is_found_with_its_span(
         "qq: 0123456",  # QQ numbers do not start with 0
         "微信:ab1",  # too short for a WeChat id
         "微信:abcdefghijklmnopqrstuvwxyz",  # too long
+        "加我好友吧 thanks",  # "add me" before prose
     ],
 )
 def test_markers_without_a_handle_are_ignored(text: str) -> None:

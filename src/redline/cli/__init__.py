@@ -1,11 +1,16 @@
 """The `redline` command: thin adapters from files and terminals to the core.
 
 Each module here registers its commands on the one `app`; adding a command family is one
-module and one line below. Exit status: 0 when every record was decided, 3 when some were
+module and one name below. Exit status: 0 when every record was decided, 3 when some were
 rejected (see the rejects file), 2 for a usage error (bad option, missing input, broken pack).
 """
 
-from redline.cli import packs, screen, training  # noqa: F401  (register commands)
+from redline.cli import (  # noqa: F401  (importing a module registers its commands)
+    link,
+    packs,
+    screen,
+    training,
+)
 from redline.cli.app import app, main
 
 __all__ = ["app", "main"]

@@ -190,21 +190,28 @@ def collapse_repeats(buf: CodeBuffer, charmap: CharMap) -> None:
 
 
 def numerals_to_digits(buf: CodeBuffer, charmap: CharMap) -> None:
-    """Write Chinese numerals as digits inside long runs: 一三八零零一三八零零零 -> 13800138000."""
-    kinds = buf.padded_kinds(charmap)[PAD:-PAD]
+    """Write Chinese numerals as digits in long runs or after a letter: 一三八零零一三八零零零 ->
+    13800138000, abc三八九 -> abc389."""
+    padded = buf.padded_kinds(charmap)
+    kinds = padded[PAD:-PAD]
     numeric = np.flatnonzero(kinds & (DIGIT | RUN_NUMERAL))
-    if len(numeric) < tables.MIN_NUMERAL_RUN:
+    if len(numeric) < tables.MIN_HANDLE_NUMERAL_RUN:
         return
     firsts, lasts = runs(numeric)
+    length = lasts - firsts + 1
+    after_letter = (padded[numeric[firsts] + PAD - 1] & LETTER) != 0
     numerals_before = np.concatenate(([0], np.cumsum((kinds[numeric] & RUN_NUMERAL) != 0)))
-    chosen = (lasts - firsts + 1 >= tables.MIN_NUMERAL_RUN) & (
-        numerals_before[lasts + 1] > numerals_before[firsts]
+    long_enough = (length >= tables.MIN_NUMERAL_RUN) | (
+        after_letter & (length >= tables.MIN_HANDLE_NUMERAL_RUN)
     )
+    chosen = long_enough & (numerals_before[lasts + 1] > numerals_before[firsts])
     positions: list[int] = []
     replacements: list[int] = []
-    for first, last in zip(firsts[chosen].tolist(), lasts[chosen].tolist(), strict=True):
+    for first, last, glued in zip(
+        firsts[chosen].tolist(), lasts[chosen].tolist(), after_letter[chosen].tolist(), strict=True
+    ):
         start, end = int(numeric[first]), int(numeric[last]) + 1
-        digits = rules.numeral_run_digits(decode(buf.codes[start:end]))
+        digits = rules.numeral_run_digits(decode(buf.codes[start:end]), glued)
         if digits is not None:
             positions += range(start, end)
             replacements += map(ord, digits)

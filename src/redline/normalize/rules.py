@@ -104,8 +104,13 @@ def unleet_word(word: str, next_char: str) -> str | None:
     return read if read != word and read in leet_words() else None
 
 
-def numeral_run_digits(run: str) -> str | None:
-    """A run of digits and numerals as digits, or None if it is not a written-out number."""
-    if len(run) < tables.MIN_NUMERAL_RUN or run.isascii():
+def numeral_run_digits(run: str, after_letter: bool = False) -> str | None:
+    """A run of digits and numerals as digits, or None if it is not a written-out number.
+
+    A run glued to a Latin letter before it is the tail of a handle (tuiguang三八九) and may be
+    shorter than one standing alone, which in prose is usually words (一二三四).
+    """
+    shortest = tables.MIN_HANDLE_NUMERAL_RUN if after_letter else tables.MIN_NUMERAL_RUN
+    if len(run) < shortest or run.isascii():
         return None
     return run.translate(RUN_DIGITS)

@@ -48,7 +48,11 @@ _NO_COLLAPSE = (
     | {tables.RECORD_SEPARATOR}
 )
 _REPEAT = re.compile(r"(.)\1\1+", re.DOTALL)
-_NUMERAL_RUN = re.compile(f"[0-9{_char_class(tables.RUN_NUMERALS)}]{{{tables.MIN_NUMERAL_RUN},}}")
+_NUMERIC = f"[0-9{_char_class(tables.RUN_NUMERALS)}]"
+_NUMERAL_RUN = re.compile(
+    f"(?P<glued>(?<=[a-z]){_NUMERIC}{{{tables.MIN_HANDLE_NUMERAL_RUN},}})"
+    f"|(?<!{_NUMERIC}){_NUMERIC}{{{tables.MIN_NUMERAL_RUN},}}"
+)
 
 
 @dataclass(slots=True)
@@ -169,10 +173,11 @@ def collapse_repeats(doc: MappedText, charmap: CharMap) -> None:
 
 
 def numerals_to_digits(doc: MappedText, charmap: CharMap) -> None:
-    """Write Chinese numerals as digits inside long runs: 一三八零零一三八零零零 -> 13800138000."""
+    """Write Chinese numerals as digits in long runs or after a letter: 一三八零零一三八零零零 ->
+    13800138000, abc三八九 -> abc389."""
     replacements = []
     for match in _NUMERAL_RUN.finditer(doc.text):
-        digits = rules.numeral_run_digits(match.group())
+        digits = rules.numeral_run_digits(match.group(), match.group("glued") is not None)
         if digits is not None:
             replacements.append((match.start(), digits))
     doc.overwrite(replacements)

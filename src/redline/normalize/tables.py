@@ -141,6 +141,9 @@ RUN_NUMERALS: Mapping[str, str] = MappingProxyType(
 MIN_NUMERAL_RUN = 5
 """Shortest run read as a written-out number (phone, QQ); 一二三四 in prose stays words."""
 
+MIN_HANDLE_NUMERAL_RUN = 2
+"""Shortest run read as digits right after a Latin letter: the tail of a handle (abc三八九)."""
+
 CJK_SEPARATORS: frozenset[str] = frozenset(" \t.-_*/\\|~^`·•・‧∙⋅‐‑‒–★☆♥♡❤✿❀✦✧❥+")
 """Noise removed when it sits between two ideographs (验 血, 性*别, 验.血).
 

@@ -165,7 +165,7 @@ class PhoneRecognizer:
 
 _SEPARATOR = r"(?P<sep>(?:[\s:：=()\[\]<>\"'“”【】「」《》~-]|号码|号|是|加|id|账号|群){0,6})"
 _WECHAT = re.compile(
-    r"(?P<marker>微信号?|薇信|威信|徽信|维信|v信|卫星|绿泡泡|加微|加薇|[加+➕]\s?v(?![a-z])"
+    r"(?P<marker>微信号?|薇信|威信|徽信|维信|v信|卫星|绿泡泡|加微|加薇|加我|[加+➕]\s?v(?![a-z])"
     r"|(?<![a-z])(?:vx|wx|weixin|wechat|v)(?![a-z]))"
     + _SEPARATOR
     + r"(?P<handle>(?>wxid_[a-z0-9]{4,30}|[a-z][a-z0-9_-]{5,19}|1[3-9](?:[ -]?[0-9]){9}))"

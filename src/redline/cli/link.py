@@ -1,0 +1,292 @@
+"""Commands that link flagged posts into rings: link, packet, verify."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from redline.cli.app import ModelOption, PackOption, app, err_console, load_pipeline, usage_error
+from redline.link import ShipmentError, post_record, shipment_record
+from redline.link.records import SHIPMENT_PHONE_COLUMNS
+from redline.types import Post
+
+REJECTED_EXIT = 3
+TAMPERED_EXIT = 1
+STORE_ENV = "REDLINE_RINGS_STORE"
+
+
+class LinkInputs:
+    """Posts, verdicts and shipments gathered for one `link` run, with every reject.
+
+    Counts add up: `read` = `posts` + `shipments` + `rejected` (records set aside whole); entity
+    values that do not parse (`entity_rejects`) leave their record in, and bad lines of the
+    verdicts file (`verdict_rejects`) are not records; all three kinds go to the rejects file.
+    """
+
+    BATCH = 2000
+
+    def __init__(self, screen: Any | None) -> None:
+        self.screen = screen
+        self.verdicts: dict[str, dict[str, Any]] = {}
+        self.stored: list[Any] = []
+        self.rejects: list[dict[str, Any]] = []
+        self.counts = {
+            "read": 0,
+            "posts": 0,
+            "flagged": 0,
+            "shipments": 0,
+            "rejected": 0,
+            "entity_rejects": 0,
+            "verdict_rejects": 0,
+        }
+
+    def load_verdicts(self, path: Path) -> None:
+        """Decisions of `scan` by id; bad lines are rejects (they are not records to link)."""
+        with path.open("rb") as stream:
+            for number, line in enumerate(stream, 1):
+                if not line.strip():
+                    continue
+                try:
+                    decision = json.loads(line)
+                    if not isinstance(decision, dict) or not isinstance(decision.get("id"), str):
+                        raise ValueError("not a decision object with a string `id`")
+                    if decision.get("verdict") not in ("violating", "review", "allow"):
+                        raise ValueError("`verdict` is not violating, review or allow")
+                except ValueError as exc:
+                    raw = line.decode("utf-8", "replace").rstrip("\n")
+                    self._reject(str(path), number, f"verdicts: {exc}", raw, "verdict_rejects")
+                    continue
+                self.verdicts[decision["id"]] = decision
+
+    def read_posts(self, paths: list[str]) -> None:
+        from redline.run.reader import Reject, read_batches
+
+        for batch in read_batches(paths, size=self.BATCH):
+            posts = [r for r in batch if isinstance(r, Post)]
+            for bad in batch:
+                if isinstance(bad, Reject):
+                    self.counts["read"] += 1
+                    self._reject(bad.source, bad.line, bad.reason, bad.raw)
+            if self.screen is not None:
+                decisions = [d.to_dict() for d in self.screen(posts)]
+            else:
+                decisions = [self.verdicts.get(p.id) for p in posts]
+            for post, decision in zip(posts, decisions, strict=True):
+                self.counts["read"] += 1
+                if decision is None:
+                    self._reject(None, None, f"no verdict for id {post.id!r}", post.text[:200])
+                    continue
+                self._add_post(post, decision)
+
+    def _add_post(self, post: Post, decision: dict[str, Any]) -> None:
+        from redline.store.rings import MAX_ID_CHARS, StoredRecord
+
+        if len(post.id) > MAX_ID_CHARS:
+            self._reject(None, None, f"`id` longer than {MAX_ID_CHARS} characters", post.id[:200])
+            return
+        meta = dict(post.meta or {})
+        record = post_record(post.id, decision["verdict"], meta, decision.get("entities", []))
+        for reason in record.unparsed:
+            self.counts["entity_rejects"] += 1
+            self.rejects.append({"source": "entity", "line": None, "id": post.id, "reason": reason})
+        self.counts["posts"] += 1
+        self.counts["flagged"] += record.flagged
+        raw = {"id": post.id, "text": post.text, **meta}
+        self.stored.append(StoredRecord(record, raw, decision, decision["verdict"]))
+
+    def read_shipments(self, path: Path) -> None:
+        """Waybill / seizure rows (docs/link.md); a header without a phone column is an error."""
+        from redline.store.rings import MAX_ID_CHARS, StoredRecord
+
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as stream:
+            reader = csv.DictReader(stream)
+            header = reader.fieldnames or []
+            if "id" not in header or not set(SHIPMENT_PHONE_COLUMNS) & set(header):
+                raise ValueError(
+                    f"{path}: shipment CSV needs `id` and sender_phone or "
+                    f"recipient_phone columns (found {header})"
+                )
+            last = reader.line_num
+            for row in reader:
+                number, last = last + 1, reader.line_num
+                self.counts["read"] += 1
+                if None in row or any(v is None for v in row.values()):
+                    self._reject(
+                        str(path),
+                        number,
+                        "row does not have the header's columns",
+                        json.dumps(row, ensure_ascii=False, default=str),
+                    )
+                    continue
+                try:
+                    record = shipment_record(row)
+                    if len(record.id) > MAX_ID_CHARS:
+                        raise ShipmentError(f"`id` longer than {MAX_ID_CHARS} characters")
+                except ShipmentError as exc:
+                    self._reject(str(path), number, str(exc), json.dumps(row, ensure_ascii=False))
+                    continue
+                for reason in record.unparsed:
+                    self.counts["entity_rejects"] += 1
+                    self.rejects.append(
+                        {"source": str(path), "line": number, "id": record.id, "reason": reason}
+                    )
+                self.counts["shipments"] += 1
+                self.stored.append(StoredRecord(record, dict(row)))
+
+    def _reject(
+        self, source: str | None, line: int | None, reason: str, raw: str, count: str = "rejected"
+    ) -> None:
+        self.counts[count] += 1
+        self.rejects.append({"source": source, "line": line, "reason": reason, "raw": raw})
+
+
+@app.command()
+def link(
+    inputs: Annotated[list[str], typer.Argument(help="Posts: JSONL, CSV or Parquet files")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder")],
+    verdicts: Annotated[
+        Path | None,
+        typer.Option("--verdicts", help="Decisions of a previous `scan` (JSONL), used by id"),
+    ] = None,
+    shipments: Annotated[
+        list[Path] | None,
+        typer.Option("--shipments", help="CSV of waybills or seizures (repeatable; docs/link.md)"),
+    ] = None,
+    store: Annotated[
+        str | None,
+        typer.Option("--store", help="Ring store path or URL (default: OUTPUT/rings.db)"),
+    ] = None,
+    max_reports: Annotated[
+        int, typer.Option(min=0, help="Ring reports to render, largest rings first")
+    ] = 200,
+    pack: PackOption = None,
+    model: ModelOption = None,
+) -> None:
+    """Link flagged posts (and shipments) into rings; write rings.jsonl, reports, index.html."""
+    for path in [*inputs, *(shipments or []), *([verdicts] if verdicts else [])]:
+        if str(path) != "-" and not Path(path).is_file():
+            raise usage_error(f"no such input file: {path}")
+    output.mkdir(parents=True, exist_ok=True)
+    screen = None if verdicts else load_pipeline(pack, model).screen
+    collected = LinkInputs(screen)
+    try:
+        if verdicts:
+            collected.load_verdicts(verdicts)
+        collected.read_posts(inputs)
+        for path in shipments or []:
+            collected.read_shipments(path)
+    except (ValueError, ImportError, OSError) as exc:
+        raise usage_error(str(exc)) from None
+
+    from redline.store.rings import RingStore
+
+    ring_store = RingStore(store or str(output / "rings.db"))
+    try:
+        result = ring_store.add_batch(collected.stored)
+        _write_outputs(ring_store, output, max_reports)
+    finally:
+        ring_store.close()
+    _write_jsonl(output / "rejects.jsonl", collected.rejects)
+    _write_jsonl(output / "events.jsonl", result.events)
+    counts = {
+        **collected.counts,
+        "added": result.added,
+        "duplicates": result.duplicates,
+        "rings": len(result.rings),
+    }
+    (output / "summary.json").write_text(json.dumps(counts, indent=2), encoding="utf-8")
+    err_console().print(
+        ", ".join(f"{name.replace('_', ' ')} {value:,}" for name, value in counts.items())
+    )
+    raise typer.Exit(REJECTED_EXIT if collected.rejects else 0)
+
+
+def _write_jsonl(path: Path, items: list[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8") as stream:
+        for item in items:
+            stream.write(json.dumps(item, ensure_ascii=False) + "\n")
+
+
+def _write_outputs(ring_store: Any, output: Path, max_reports: int) -> None:
+    """rings.jsonl (every active ring), a report per ring (largest first), index.html."""
+    from redline.link_report.html import index_html
+    from redline.link_report.render import render_ring
+
+    rings = [ring_store.ring(row["ring_id"]) for row in ring_store.list_rings(limit=10**9)]
+    keys = (
+        "ring_id",
+        "post_ids",
+        "shipment_ids",
+        "accounts",
+        "entities",
+        "links",
+        "generic_contacts",
+    )
+    _write_jsonl(output / "rings.jsonl", [{k: ring[k] for k in keys} for ring in rings])
+    folder = output / "rings"
+    folder.mkdir(exist_ok=True)
+    for ring in rings[:max_reports]:
+        rendered = render_ring(ring_store, ring["ring_id"])
+        if rendered is None:
+            continue
+        (folder / f"{ring['ring_id']}.json").write_text(
+            json.dumps(rendered.report, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+        (folder / f"{ring['ring_id']}.html").write_text(rendered.html, encoding="utf-8")
+    (output / "index.html").write_text(index_html(rings[:max_reports]), encoding="utf-8")
+
+
+@app.command()
+def packet(
+    ring_id: Annotated[str, typer.Argument(help="Ring id, e.g. ring-000001")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Packet file (.zip)")],
+    store: Annotated[
+        str | None,
+        typer.Option("--store", help=f"Ring store path or URL (default: ${STORE_ENV} or rings.db)"),
+    ] = None,
+) -> None:
+    """Write a ring's evidence packet: posts, verdicts, graph, report, SHA-256 manifest."""
+    from redline.link_report.packet import write_packet
+    from redline.link_report.render import render_ring
+    from redline.store.rings import RingStore
+
+    location = store or os.environ.get(STORE_ENV) or "rings.db"
+    if "://" not in location and not Path(location).is_file():
+        raise usage_error(f"no ring store at {location} (run `redline link` first, or --store)")
+    ring_store = RingStore(location)
+    try:
+        rendered = render_ring(ring_store, ring_id)
+        if rendered is None:
+            raise usage_error(f"no ring {ring_id!r} in {location}")
+        files = rendered.packet_files(ring_store.events(ring_id))
+    finally:
+        ring_store.close()
+    manifest = write_packet(output, files, {"ring_id": ring_id})
+    err_console().print(f"wrote {output}: {len(manifest['files'])} files + manifest")
+
+
+@app.command()
+def verify(packet_file: Annotated[Path, typer.Argument(help="Evidence packet (.zip)")]) -> None:
+    """Check an evidence packet: each file against the manifest, the manifest against its digest."""
+    from redline.link_report.packet import verify_packet
+
+    if not packet_file.is_file():
+        raise usage_error(f"no such file: {packet_file}")
+    result = verify_packet(packet_file)
+    console = err_console()
+    for label, names in (
+        ("added", result.added),
+        ("removed", result.removed),
+        ("changed", result.changed),
+    ):
+        for name in names:
+            console.print(f"{label}: {name}")
+    if result.error:
+        console.print(f"error: {result.error}")
+    console.print("packet intact" if result.ok else "packet ALTERED")
+    raise typer.Exit(0 if result.ok else TAMPERED_EXIT)
