@@ -75,10 +75,19 @@ class Pipeline:
 
     def candidates(self, posts: Sequence[Post]) -> list[int]:
         """Indices of posts the prefilter cannot clear, found in one pass over the batch."""
-        separable = [i for i, p in enumerate(posts) if RECORD_SEPARATOR not in p.text]
-        chosen = {i for i, p in enumerate(posts) if RECORD_SEPARATOR in p.text}
-        text = normalize_text(RECORD_SEPARATOR.join(posts[i].text for i in separable))
-        buffer = text.encode("utf-8", "surrogatepass")
+        return self.candidates_of([post.text for post in posts])
+
+    def candidates_of(self, texts: Sequence[str]) -> list[int]:
+        """`candidates` for bare texts, so columnar callers never build a `Post` per record."""
+        joined = RECORD_SEPARATOR.join(texts)
+        if joined.count(RECORD_SEPARATOR) == max(len(texts) - 1, 0):
+            separable: Sequence[int] = range(len(texts))
+            chosen: set[int] = set()
+        else:  # a text holding the separator itself cannot be told apart: always a candidate
+            separable = [i for i, t in enumerate(texts) if RECORD_SEPARATOR not in t]
+            chosen = {i for i, t in enumerate(texts) if RECORD_SEPARATOR in t}
+            joined = RECORD_SEPARATOR.join(texts[i] for i in separable)
+        buffer = normalize_text(joined).encode("utf-8", "surrogatepass")
         ordinal, scanned = 0, 0
         for start in sorted(set(self.prefilter.hits(buffer))):
             ordinal += buffer.count(_SEPARATOR_BYTE, scanned, start)
@@ -91,10 +100,24 @@ class Pipeline:
     def screen(self, posts: Sequence[Post]) -> list[Decision]:
         """Decisions for a batch, in input order."""
         picked = self.candidates(posts)
-        docs = [self.analyse(posts[i]) for i in picked]
+        decided = self.decide_picked(picked, [posts[i] for i in picked])
+        cleared = Decision.cleared
+        return [decided.get(i) or cleared(post.id) for i, post in enumerate(posts)]
+
+    def screen_sparse(self, ids: Sequence[str], texts: Sequence[str]) -> dict[int, Decision]:
+        """Decisions of only the posts the prefilter could not clear, by index in the batch.
+
+        Every index missing from the result is `Decision.cleared(ids[i])`. Bulk callers (scan,
+        Spark) write cleared posts from a template instead of building millions of decisions.
+        """
+        picked = self.candidates_of(texts)
+        return self.decide_picked(picked, [Post(ids[i], texts[i]) for i in picked])
+
+    def decide_picked(self, picked: Sequence[int], posts: Sequence[Post]) -> dict[int, Decision]:
+        """Analyse, score (one model call) and decide the candidate `posts` found at `picked`."""
+        docs = [self.analyse(post) for post in posts]
         self.score(docs)
-        decided = {i: decide(doc, self.packs) for i, doc in zip(picked, docs, strict=True)}
-        return [decided.get(i) or Decision.cleared(post.id) for i, post in enumerate(posts)]
+        return {i: decide(doc, self.packs) for i, doc in zip(picked, docs, strict=True)}
 
     def explain(self, post: Post) -> tuple[Doc, Decision]:
         """The full analysis of one post, for people: its doc and its decision."""

@@ -9,6 +9,7 @@ from redline.cli import (  # noqa: F401  (importing a module registers its comma
     link,
     packs,
     screen,
+    spark,
     training,
 )
 from redline.cli.app import app, main

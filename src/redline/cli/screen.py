@@ -35,10 +35,31 @@ def scan(
         ),
     ] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Records per batch")] = 2000,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=0, help="Worker processes (0: one per core)")
+    ] = 1,
+    carry: Annotated[
+        list[str] | None,
+        typer.Option("--carry", help="Input column to copy into the output (repeatable)"),
+    ] = None,
+    checkpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--checkpoint",
+            help="Folder for durable progress: rerun the same command to resume after a crash",
+        ),
+    ] = None,
+    commit_seconds: Annotated[
+        float,
+        typer.Option(min=0.0, help="With --checkpoint: seconds between commits (fsync + progress)"),
+    ] = 1.0,
 ) -> None:
     """Screen records and write one decision per record, in input order."""
-    from redline.run.reader import FORMATS, InputError, Reject, read_batches
-    from redline.run.writer import DecisionWriter, RejectWriter, RunSummary
+    import os
+
+    from redline.run.checkpoint import CheckpointError
+    from redline.run.reader import FORMATS, InputError
+    from redline.run.scan import ScanJob, run_scan
 
     paths = inputs or ["-"]
     for path in paths:
@@ -49,7 +70,18 @@ def scan(
     pipeline = load_pipeline(pack, model)
     if output not in (None, "-"):
         Path(output).parent.mkdir(parents=True, exist_ok=True)
-    summary = RunSummary()
+    job = ScanJob(
+        inputs=tuple(paths),
+        output=output,
+        input_format=input_format,
+        packs=tuple(pack or ()),
+        model=None if model is None else str(model),
+        carry=tuple(carry or ()),
+        workers=workers or os.cpu_count() or 1,
+        batch_size=batch_size,
+        checkpoint=checkpoint,
+        commit_seconds=commit_seconds,
+    )
     console = err_console()
     progress = Progress(
         SpinnerColumn(),
@@ -62,26 +94,25 @@ def scan(
         transient=False,
     )
     try:
-        with DecisionWriter(output) as writer, RejectWriter(output) as rejects, progress:
+        with progress:
             task = progress.add_task("screening", total=None)
-            for batch in read_batches(paths, fmt=input_format, size=batch_size):
-                posts = [r for r in batch if isinstance(r, Post)]
-                bad = [r for r in batch if isinstance(r, Reject)]
-                decisions = [d.to_dict() for d in pipeline.screen(posts)]
-                writer.write(decisions)
-                rejects.write(bad)
-                summary.add_read(len(batch))
-                summary.add_decisions(decisions)
-                summary.add_rejects(len(bad))
-                progress.advance(task, len(batch))
-    except (InputError, ImportError, OSError) as exc:
+            outcome = run_scan(
+                job,
+                pipeline=pipeline,
+                on_progress=lambda count: progress.advance(task, count),
+            )
+    except (InputError, CheckpointError, ImportError, OSError, ValueError) as exc:
         raise usage_error(str(exc)) from None
-    counts = summary.to_dict()
+    if outcome.already_complete:
+        console.print(f"already complete (checkpoint {checkpoint}); nothing to do")
+    elif outcome.resumed_from is not None:
+        console.print(f"resumed from checkpoint {checkpoint}")
+    counts = outcome.summary.to_dict()
     console.print(
         f"read {counts['read']:,}, decided {counts['decided']:,}, rejected {counts['rejected']:,}"
         + "".join(f", {verdict} {n:,}" for verdict, n in counts["by_verdict"].items())
     )
-    raise typer.Exit(summary.exit_code)
+    raise typer.Exit(outcome.summary.exit_code)
 
 
 _STYLE = {"violating": "bold red", "review": "bold yellow", "allow": "bold green"}

@@ -63,7 +63,7 @@ class InputError(ValueError):
     """A whole input is unusable (unknown format, CSV header without `id`/`text`...)."""
 
 
-class _BadRecord(ValueError):
+class BadRecord(ValueError):
     """One record is unusable; the message is the reason a `Reject` carries."""
 
 
@@ -162,17 +162,17 @@ def _read_jsonl(stream: IO[bytes], source: str) -> Iterator[Post | Reject]:
             if line.isspace():
                 continue
             try:
-                post = _to_post(_loads_leniently(line, first_line=number == 1))
-            except _BadRecord as exc:
-                yield Reject(source, number, str(exc), _raw_line(line))
+                post = _to_post(loads_leniently(line, first_line=number == 1))
+            except BadRecord as exc:
+                yield Reject(source, number, str(exc), raw_line(line))
                 continue
-        except _BadRecord as exc:
-            yield Reject(source, number, str(exc), _raw_line(line))
+        except BadRecord as exc:
+            yield Reject(source, number, str(exc), raw_line(line))
             continue
         yield post
 
 
-def _loads_leniently(line: bytes, *, first_line: bool) -> Any:
+def loads_leniently(line: bytes, *, first_line: bool) -> Any:
     """Parse what orjson refused: Python's json accepts escaped lone surrogates and NaN.
 
     A byte-order mark on a file's first line is dropped; editors on Windows add one.
@@ -180,18 +180,18 @@ def _loads_leniently(line: bytes, *, first_line: bool) -> Any:
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _BadRecord(f"invalid UTF-8 at byte {exc.start}") from None
+        raise BadRecord(f"invalid UTF-8 at byte {exc.start}") from None
     if first_line:
         text = text.removeprefix("\ufeff")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise _BadRecord(f"not JSON: {exc}") from None
+        raise BadRecord(f"not JSON: {exc}") from None
     except RecursionError:
-        raise _BadRecord("not JSON: nested too deeply") from None
+        raise BadRecord("not JSON: nested too deeply") from None
 
 
-def _raw_line(line: bytes) -> str:
+def raw_line(line: bytes) -> str:
     # 4 bytes per character at most, so this prefix always holds MAX_RAW_CHARS whole characters.
     return line[: 4 * MAX_RAW_CHARS].decode("utf-8", "replace").rstrip("\r\n")[:MAX_RAW_CHARS]
 
@@ -204,32 +204,41 @@ def _to_post(record: Any) -> Post:
 
     `record` is left untouched when it is rejected, so the caller can still show it.
     """
+    record_id, text = record_fields(record)
+    del record["id"], record["text"]
+    return Post(record_id, text, record)
+
+
+def record_fields(record: Any) -> tuple[str, str]:
+    """The id and text of a parsed record, checked; `BadRecord` says what is wrong.
+
+    Columnar readers call this directly and never build a `Post`.
+    """
     if type(record) is not dict:
-        raise _BadRecord(f"not a JSON object (got {_type_name(record)})")
+        raise BadRecord(f"not a JSON object (got {_type_name(record)})")
     record_id = record.get("id", _MISSING)
     text = record.get("text", _MISSING)
     if type(record_id) is not str:
         record_id = _id_from_integer(record_id)
     elif not record_id:
-        raise _BadRecord("`id` is empty")
+        raise BadRecord("`id` is empty")
     if type(text) is not str:
         if text is _MISSING:
-            raise _BadRecord("missing `text`")
-        raise _BadRecord(f"`text` is not a string (got {_type_name(text)})")
+            raise BadRecord("missing `text`")
+        raise BadRecord(f"`text` is not a string (got {_type_name(text)})")
     if len(text) > MAX_TEXT_CHARS:
-        raise _BadRecord(
+        raise BadRecord(
             f"`text` has {len(text):,} characters, over the limit of {MAX_TEXT_CHARS:,}"
         )
-    del record["id"], record["text"]
-    return Post(record_id, text, record)
+    return record_id, text
 
 
 def _id_from_integer(record_id: Any) -> str:
     if type(record_id) is int:
         return str(record_id)
     if record_id is _MISSING:
-        raise _BadRecord("missing `id`")
-    raise _BadRecord(f"`id` is not a string or integer (got {_type_name(record_id)})")
+        raise BadRecord("missing `id`")
+    raise BadRecord(f"`id` is not a string or integer (got {_type_name(record_id)})")
 
 
 _JSON_TYPE_NAMES = {
@@ -288,21 +297,21 @@ def _read_csv_rows(reader: Any, source: str) -> Iterator[Post | Reject]:
             continue
         try:
             yield _csv_row_post(header, row, width)
-        except _BadRecord as exc:
-            yield Reject(source, number, str(exc), _raw_csv_row(row))
+        except BadRecord as exc:
+            yield Reject(source, number, str(exc), raw_csv_row(row))
 
 
 def _csv_row_post(header: list[str], row: list[str], width: int) -> Post:
     if len(row) != width:
-        raise _BadRecord(f"row has {len(row)} fields, the header has {width}")
+        raise BadRecord(f"row has {len(row)} fields, the header has {width}")
     try:
         "".join(row).encode("utf-8")
     except UnicodeEncodeError:
-        raise _BadRecord("invalid UTF-8") from None
+        raise BadRecord("invalid UTF-8") from None
     return _to_post(dict(zip(header, row, strict=True)))
 
 
-def _raw_csv_row(row: list[str]) -> str:
+def raw_csv_row(row: list[str]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="").writerow(row)
     raw = buffer.getvalue().encode("utf-8", "surrogateescape").decode("utf-8", "replace")
@@ -319,7 +328,8 @@ def _read_parquet(path: str, source: str) -> Iterator[Post | Reject]:
     """
     parquet = load_parquet_module()
     target: Any = io.BytesIO(sys.stdin.buffer.read()) if path == STDIN else path
-    with parquet.ParquetFile(target) as parquet_file:
+    # No pre-buffering: pyarrow would keep every column chunk read until the file closes.
+    with parquet.ParquetFile(target, pre_buffer=False, buffer_size=1 << 20) as parquet_file:
         columns = parquet_file.schema_arrow.names
         missing = [column for column in ("id", "text") if column not in columns]
         if missing:
@@ -330,10 +340,10 @@ def _read_parquet(path: str, source: str) -> Iterator[Post | Reject]:
                 number += 1
                 try:
                     yield _to_post(row)
-                except _BadRecord as exc:
-                    yield Reject(source, number, str(exc), _raw_mapping(row))
+                except BadRecord as exc:
+                    yield Reject(source, number, str(exc), raw_mapping(row))
 
 
-def _raw_mapping(row: Mapping[str, Any]) -> str:
+def raw_mapping(row: Mapping[str, Any]) -> str:
     raw = orjson.dumps(row, default=str, option=orjson.OPT_NON_STR_KEYS)
     return raw.decode("utf-8")[:MAX_RAW_CHARS]

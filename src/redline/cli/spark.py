@@ -1,0 +1,85 @@
+"""`redline spark-scan`: the scan on a Spark cluster (or local Spark), for backfills."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from redline.cli.app import ModelOption, PackOption, app, err_console, usage_error
+
+_READ_FORMATS = ("parquet", "json", "csv")
+_WRITE_FORMATS = ("parquet", "json")
+
+
+@app.command("spark-scan")
+def spark_scan(
+    source: Annotated[str, typer.Argument(help="Input path or glob Spark can read (any FS)")],
+    output: Annotated[str, typer.Argument(help="Output folder (Spark writes part files)")],
+    pack: PackOption = None,
+    model: ModelOption = None,
+    carry: Annotated[
+        list[str] | None,
+        typer.Option("--carry", help="Input column to copy into the output (repeatable)"),
+    ] = None,
+    input_format: Annotated[
+        str | None, typer.Option("--format", help="parquet, json (JSON lines) or csv")
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--output-format", help="parquet or json")
+    ] = "parquet",
+    master: Annotated[
+        str | None,
+        typer.Option(help="Spark master, e.g. local[*]; default: what spark-submit set"),
+    ] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing output folder")] = False,
+    batch_rows: Annotated[int, typer.Option(min=1, help="Records screened per batch")] = 2000,
+) -> None:
+    """Screen a dataset with Spark: same verdicts as `scan`, one output row per input row
+    (`reject` holds the reason for a record that could not be screened)."""
+    fmt = input_format or _format_of(source)
+    if fmt not in _READ_FORMATS:
+        raise usage_error(f"--format must be one of {', '.join(_READ_FORMATS)}")
+    if output_format not in _WRITE_FORMATS:
+        raise usage_error(f"--output-format must be one of {', '.join(_WRITE_FORMATS)}")
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise usage_error("spark-scan needs PySpark: pip install 'redline[spark]'") from None
+    from redline.spark import screen
+
+    builder = SparkSession.builder.appName("redline spark-scan")
+    if master:
+        builder = builder.master(master)
+    spark = builder.getOrCreate()
+    reader = spark.read.format(fmt)
+    if fmt == "csv":
+        reader = reader.option("header", "true").option("multiLine", "true")
+    try:
+        screened = screen(reader.load(source), pack, model=model, carry=carry or ())
+    except ValueError as exc:
+        raise usage_error(str(exc)) from None
+    screened.write.mode("overwrite" if overwrite else "errorifexists").format(output_format).save(
+        output
+    )
+    written = spark.read.format(output_format).load(output)
+    counts = {
+        (row["verdict"] or "rejected"): row["count"]
+        for row in written.groupBy("verdict").count().collect()
+    }
+    rejected = counts.pop("rejected", 0)
+    decided = sum(counts.values())
+    err_console().print(
+        f"read {decided + rejected:,}, decided {decided:,}, rejected {rejected:,}"
+        + "".join(f", {verdict} {n:,}" for verdict, n in sorted(counts.items()))
+    )
+    raise typer.Exit(3 if rejected else 0)
+
+
+def _format_of(path: str) -> str:
+    name = path.lower().rstrip("/")
+    if name.endswith((".jsonl", ".json", ".ndjson", ".jsonl.gz", ".json.gz")):
+        return "json"
+    if name.endswith((".csv", ".csv.gz")):
+        return "csv"
+    return "parquet"

@@ -1,0 +1,303 @@
+"""Input cut into chunks that a worker process decodes on its own: the unit of parallel and
+resumable scans.
+
+The reading process does as little as it can per record, since it is the one part of a
+parallel scan that does not scale: JSONL chunks are raw lines (parsed in the worker), Parquet
+chunks are Arrow record batches. Only CSV is parsed where it is read, because a quoted field
+may span lines. Each chunk comes with the `Position` just after it, which is what a checkpoint
+records and what a resumed run starts from.
+
+A worker turns a chunk into `Columns`: ids and texts of the good records (no `Post` per
+record), the columns to carry into the output, and a `Reject` for every bad one, with the same
+reasons and line numbers as `read_records` gives.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+import orjson
+
+from redline.run.reader import (
+    MAX_TEXT_CHARS,
+    STDIN,
+    BadRecord,
+    InputError,
+    Reject,
+    _open_binary,
+    _read_csv,
+    load_parquet_module,
+    loads_leniently,
+    raw_line,
+    raw_mapping,
+    record_fields,
+)
+from redline.types import Post
+
+PARQUET_STREAMING: dict[str, Any] = {"pre_buffer": False, "buffer_size": 1 << 20}
+"""Read Parquet through a 1 MiB buffer. With pyarrow's default pre-buffering, every column chunk
+read stays cached until the file is closed: memory grows with the file instead of staying flat."""
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """How far into the input a run has read: what a checkpoint stores.
+
+    `offset` counts what was consumed of input `file`: bytes for JSONL, records for CSV, rows
+    for Parquet. `line` is the last JSONL line number consumed, so numbering goes on after a
+    resume.
+    """
+
+    file: int = 0
+    offset: int = 0
+    line: int = 0
+
+
+@dataclass(slots=True)
+class Columns:
+    """A decoded chunk: the good records as columns, plus a reject for each bad one.
+
+    Carried columns are Python lists, or Arrow arrays when the input was Parquet (their types
+    then pass into a Parquet output unchanged).
+    """
+
+    ids: list[str]
+    texts: list[str]
+    rejects: list[Reject] = field(default_factory=list)
+    carried: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def read(self) -> int:
+        return len(self.ids) + len(self.rejects)
+
+
+@dataclass(frozen=True, slots=True)
+class JsonlChunk:
+    """Raw JSONL lines, numbered from `first_line`; blank lines are skipped when decoded."""
+
+    source: str
+    first_line: int
+    lines: list[bytes]
+    carry: tuple[str, ...] = ()
+
+    def decode(self) -> Columns:
+        ids: list[str] = []
+        texts: list[str] = []
+        rejects: list[Reject] = []
+        carried: dict[str, list[Any]] = {column: [] for column in self.carry}
+        loads, decode_error = orjson.loads, orjson.JSONDecodeError
+        number = self.first_line - 1
+        for line in self.lines:
+            number += 1
+            try:
+                record = loads(line)
+                # The common case inline; anything else gets `record_fields`' full checks.
+                if type(record) is dict:
+                    record_id, text = record.get("id"), record.get("text")
+                    if not (
+                        type(record_id) is str
+                        and record_id
+                        and type(text) is str
+                        and len(text) <= MAX_TEXT_CHARS
+                    ):
+                        record_id, text = record_fields(record)
+                else:
+                    record_id, text = record_fields(record)
+            except decode_error:
+                if line.isspace():
+                    continue
+                try:
+                    record = loads_leniently(line, first_line=number == 1)
+                    record_id, text = record_fields(record)
+                except BadRecord as exc:
+                    rejects.append(Reject(self.source, number, str(exc), raw_line(line)))
+                    continue
+            except BadRecord as exc:
+                rejects.append(Reject(self.source, number, str(exc), raw_line(line)))
+                continue
+            ids.append(record_id)
+            texts.append(text)
+            if carried:
+                for column, values in carried.items():
+                    values.append(record.get(column))
+        return Columns(ids, texts, rejects, dict(carried))
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedChunk:
+    """Records parsed where they were read (CSV)."""
+
+    columns: Columns
+
+    def decode(self) -> Columns:
+        return self.columns
+
+
+@dataclass(frozen=True, slots=True)
+class ArrowChunk:
+    """A Parquet record batch holding `id`, `text` and the carried columns; row numbers from
+    `first_row`."""
+
+    source: str
+    first_row: int
+    batch: Any
+    carry: tuple[str, ...] = ()
+
+    def decode(self) -> Columns:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        batch = self.batch
+        id_column, text_column = batch.column("id"), batch.column("text")
+        if _all_plain_strings(pa, pc, id_column, text_column):
+            carried = {column: batch.column(column) for column in self.carry}
+            return Columns(id_column.to_pylist(), text_column.to_pylist(), [], carried)
+        ids: list[str] = []
+        texts: list[str] = []
+        rejects: list[Reject] = []
+        keep: list[bool] = []
+        rows = zip(id_column.to_pylist(), text_column.to_pylist(), strict=True)
+        for index, (raw_id, raw_text) in enumerate(rows):
+            try:
+                record_id, text = record_fields({"id": raw_id, "text": raw_text})
+            except BadRecord as exc:
+                row = batch.slice(index, 1).to_pylist()[0]
+                rejects.append(
+                    Reject(self.source, self.first_row + index, str(exc), raw_mapping(row))
+                )
+                keep.append(False)
+                continue
+            ids.append(record_id)
+            texts.append(text)
+            keep.append(True)
+        mask = pa.array(keep, pa.bool_())
+        carried = {column: pc.filter(batch.column(column), mask) for column in self.carry}
+        return Columns(ids, texts, rejects, carried)
+
+
+def _all_plain_strings(pa: Any, pc: Any, ids: Any, texts: Any) -> bool:
+    """Whether every row passes `record_fields` as is, checked column-wise in C++."""
+    strings = (pa.string(), pa.large_string())
+    if ids.type not in strings or texts.type not in strings:
+        return False
+    if ids.null_count or texts.null_count or len(ids) == 0:
+        return ids.null_count == 0 and texts.null_count == 0
+    if pc.min(pc.utf8_length(ids)).as_py() == 0:
+        return False
+    return pc.max(pc.utf8_length(texts)).as_py() <= MAX_TEXT_CHARS
+
+
+Chunk = JsonlChunk | DecodedChunk | ArrowChunk
+
+
+# --- reading chunks --------------------------------------------------------------------------
+
+
+def iter_chunks(
+    plan: Sequence[tuple[str, str]],
+    *,
+    size: int,
+    carry: Sequence[str] = (),
+    start: Position | None = None,
+) -> Iterator[tuple[Chunk, Position]]:
+    """Chunks of up to `size` records of every input in `plan` (path, format), in order, each
+    with the position just after it; from `start` when resuming."""
+    start = start or Position()
+    carry = tuple(carry)
+    for index, (path, fmt) in enumerate(plan):
+        if index < start.file:
+            continue
+        resume = start if index == start.file else Position(index)
+        source = "<stdin>" if path == STDIN else path
+        if fmt == "parquet":
+            yield from _parquet_chunks(path, source, index, size, carry, resume)
+        elif fmt == "csv":
+            yield from _csv_chunks(path, source, index, size, carry, resume)
+        else:
+            yield from _jsonl_chunks(path, source, index, size, carry, resume)
+
+
+def _jsonl_chunks(
+    path: str, source: str, index: int, size: int, carry: tuple[str, ...], resume: Position
+) -> Iterator[tuple[Chunk, Position]]:
+    with _open_binary(path) as stream:
+        if resume.offset:
+            stream.seek(resume.offset)
+        offset, line = resume.offset, resume.line
+        while lines := list(islice(stream, size)):
+            chunk = JsonlChunk(source, line + 1, lines, carry)
+            offset += sum(map(len, lines))
+            line += len(lines)
+            yield chunk, Position(index, offset, line)
+
+
+def _csv_chunks(
+    path: str, source: str, index: int, size: int, carry: tuple[str, ...], resume: Position
+) -> Iterator[tuple[Chunk, Position]]:
+    with _open_binary(path) as stream:
+        records = _read_csv(stream, source)
+        try:
+            consumed = resume.offset
+            for _ in islice(records, consumed):
+                pass
+            while batch := list(islice(records, size)):
+                consumed += len(batch)
+                yield DecodedChunk(_columns_of(batch, carry)), Position(index, consumed)
+        finally:
+            records.close()  # while the stream is still open: it detaches its text wrapper
+
+
+def _columns_of(records: list[Post | Reject], carry: tuple[str, ...]) -> Columns:
+    columns = Columns([], [], [], {column: [] for column in carry})
+    for record in records:
+        if isinstance(record, Reject):
+            columns.rejects.append(record)
+            continue
+        columns.ids.append(record.id)
+        columns.texts.append(record.text)
+        meta = record.meta or {}
+        for column in carry:
+            columns.carried[column].append(meta.get(column))
+    return columns
+
+
+def _parquet_chunks(
+    path: str, source: str, index: int, size: int, carry: tuple[str, ...], resume: Position
+) -> Iterator[tuple[Chunk, Position]]:
+    parquet = load_parquet_module()
+    target: Any = io.BytesIO(sys.stdin.buffer.read()) if path == STDIN else path
+    with parquet.ParquetFile(target, **PARQUET_STREAMING) as parquet_file:
+        names = parquet_file.schema_arrow.names
+        missing = [column for column in ("id", "text", *carry) if column not in names]
+        if missing:
+            raise InputError(f"{source}: Parquet file has no {' or '.join(missing)} column")
+        groups, skip = _row_groups_from(parquet_file.metadata, resume.offset)
+        row = resume.offset
+        batches = parquet_file.iter_batches(
+            batch_size=size, row_groups=groups, columns=["id", "text", *carry]
+        )
+        for batch in batches:
+            if skip:
+                dropped = min(skip, batch.num_rows)
+                batch, skip = batch.slice(dropped), skip - dropped
+                if batch.num_rows == 0:
+                    continue
+            chunk = ArrowChunk(source, row + 1, batch, carry)
+            row += batch.num_rows
+            yield chunk, Position(index, row)
+
+
+def _row_groups_from(metadata: Any, row: int) -> tuple[list[int], int]:
+    """The row groups from the one holding `row` on, and how many rows of it to skip."""
+    first = 0
+    for group in range(metadata.num_row_groups):
+        rows = metadata.row_group(group).num_rows
+        if row < first + rows:
+            return list(range(group, metadata.num_row_groups)), row - first
+        first += rows
+    return [], 0

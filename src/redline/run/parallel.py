@@ -1,0 +1,146 @@
+"""Screen chunks on every core, results in input order, memory bounded.
+
+Each worker process gets its pipeline once (the pool initializer: forked from the caller's, or
+built from the `ScreenSpec`), then decodes, screens and encodes whole chunks, so the reading
+process only cuts the input and writes bytes. Results are taken back in submission order from
+a queue of at most `2 * workers` chunks in flight, so a slow chunk holds the line rather than
+memory growing, and the output is the same, byte for byte, as with one worker."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from redline.pipeline import Pipeline
+from redline.run.chunks import Chunk
+from redline.run.encode import encode_arrow, encode_csv, encode_jsonl, tally
+from redline.run.writer import _jsonl_chunk
+
+Tag = TypeVar("Tag")
+
+_ENCODERS = {"jsonl": encode_jsonl, "csv": encode_csv, "parquet": encode_arrow}
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenSpec:
+    """What a worker needs to rebuild the same pipeline and encode the same way."""
+
+    packs: tuple[str, ...]
+    model: str | None
+    output_format: str
+
+    def load(self) -> Pipeline:
+        return Pipeline.load(self.packs, self.model)
+
+
+@dataclass(slots=True)
+class ChunkResult:
+    """A screened chunk: its encoded output (bytes, or an Arrow table for Parquet) and rejects."""
+
+    output: Any
+    rejects: bytes
+    read: int
+    decided: int
+    rejected: int
+    by_verdict: dict[str, int]
+
+
+def screen_chunk(pipeline: Pipeline, output_format: str, chunk: Chunk) -> ChunkResult:
+    """Decode, screen and encode one chunk."""
+    columns = chunk.decode()
+    decided = pipeline.screen_sparse(columns.ids, columns.texts)
+    output = _ENCODERS[output_format](columns.ids, decided, columns.carried)
+    rejects, rejected = _jsonl_chunk(reject.to_dict() for reject in columns.rejects)
+    return ChunkResult(
+        output=output,
+        rejects=rejects,
+        read=columns.read,
+        decided=len(columns.ids),
+        rejected=rejected,
+        by_verdict=tally(len(columns.ids), decided),
+    )
+
+
+def screen_in_order(
+    chunks: Iterable[tuple[Chunk, Tag]],
+    spec: ScreenSpec,
+    *,
+    workers: int = 1,
+    pipeline: Pipeline | None = None,
+) -> Iterator[tuple[Tag, ChunkResult]]:
+    """Each chunk's result with its tag, in input order; `workers` > 1 uses that many processes.
+
+    With one worker the chunks are screened here, by `pipeline` (loaded from `spec` if None).
+    """
+    if workers <= 1:
+        local = pipeline or spec.load()
+        for chunk, tag in chunks:
+            yield tag, screen_chunk(local, spec.output_format, chunk)
+        return
+    global _INHERITED
+    context = _context()
+    _INHERITED = pipeline if context.get_start_method() == "fork" else None
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(spec, os.getpid()),
+    )
+    pending: deque[tuple[Tag, Future[ChunkResult]]] = deque()
+    try:
+        for chunk, tag in chunks:
+            pending.append((tag, pool.submit(_screen_in_worker, chunk)))
+            if len(pending) >= 2 * workers:
+                done_tag, future = pending.popleft()
+                yield done_tag, future.result()
+        while pending:
+            done_tag, future = pending.popleft()
+            yield done_tag, future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _context() -> Any:
+    """fork where there is one: a worker starts in milliseconds with redline imported and the
+    caller's pipeline built. Elsewhere spawn: each worker re-imports and builds its own."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+# --- in the worker process -------------------------------------------------------------------
+
+_WORKER: tuple[Pipeline, str] | None = None
+_INHERITED: Pipeline | None = None
+"""The caller's pipeline, which forked workers take over instead of building their own."""
+
+
+def _start_worker(spec: ScreenSpec, scan_pid: int) -> None:
+    global _WORKER
+    _WORKER = (_INHERITED or spec.load(), spec.output_format)
+    watch = threading.Thread(target=_exit_with_scan, args=(scan_pid, os.getppid()), daemon=True)
+    watch.start()
+
+
+def _screen_in_worker(chunk: Chunk) -> ChunkResult:
+    assert _WORKER is not None, "worker used before its initializer ran"
+    pipeline, output_format = _WORKER
+    return screen_chunk(pipeline, output_format, chunk)
+
+
+def _exit_with_scan(scan_pid: int, parent: int) -> None:
+    """A worker whose scan was killed (SIGKILL gives it no chance to stop us) exits too."""
+    while True:
+        time.sleep(0.5)
+        try:
+            os.kill(scan_pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        if os.getppid() != parent:
+            os._exit(1)

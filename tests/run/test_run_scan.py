@@ -1,0 +1,240 @@
+"""The scan engine: N workers give one worker's bytes, in input order; Parquet round trips with
+carried columns; verdicts equal `Pipeline.screen` + `DecisionWriter`."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from redline.pipeline import Pipeline
+from redline.run.chunks import ArrowChunk, JsonlChunk
+from redline.run.reader import Reject, read_batches
+from redline.run.scan import ScanJob, run_scan
+from redline.run.writer import DecisionWriter, rejects_path
+from redline.synth import generate
+from redline.types import Post
+
+
+def synthetic_posts(count: int, seed: int) -> list[Post]:
+    """Generated ads and hard negatives in every pack language."""
+    return [Post(row["id"], row["text"]) for row in generate(count, seed=seed)]
+
+
+BAD_LINES = ["not json {", "[1, 2]", '{"id": "x"}', '{"id": "", "text": "t"}']
+
+
+def write_input(path: Path, count: int, *, seed: int = 5, bad_every: int = 0) -> list[str]:
+    """Synthetic posts (ads and hard negatives) as JSONL, a bad line every `bad_every`."""
+    lines = []
+    for index, post in enumerate(synthetic_posts(count, seed)):
+        record = {"id": post.id, "text": post.text, "author": f"u{index % 7}", "n": index}
+        lines.append(json.dumps(record, ensure_ascii=False))
+        if bad_every and index % bad_every == bad_every - 1:
+            lines.append(BAD_LINES[index % len(BAD_LINES)])
+            lines.append("")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return lines
+
+
+def reference_output(pipeline: Pipeline, source: Path, output: Path) -> None:
+    """What the original scan loop writes: `Pipeline.screen` then `DecisionWriter`."""
+    with DecisionWriter(str(output)) as writer:
+        for batch in read_batches([str(source)], size=97):
+            writer.write(
+                d.to_dict() for d in pipeline.screen([r for r in batch if isinstance(r, Post)])
+            )
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_two_workers_write_the_same_bytes_as_one(
+    tmp_path: Path, tiny_model_path: Path, pipeline: Pipeline, suffix: str
+) -> None:
+    source = tmp_path / "in.jsonl"
+    write_input(source, 300, bad_every=25)
+    outputs = {}
+    for workers in (1, 2):
+        output = tmp_path / f"out{workers}{suffix}"
+        outcome = run_scan(
+            ScanJob(
+                inputs=(str(source),),
+                output=str(output),
+                model=str(tiny_model_path),
+                workers=workers,
+                batch_size=37,
+            )
+        )
+        assert outcome.summary.balanced
+        assert outcome.summary.rejected == 12
+        outputs[workers] = (output.read_bytes(), Path(rejects_path(str(output))).read_bytes())
+    assert outputs[1] == outputs[2]
+    if suffix == ".jsonl":
+        reference = tmp_path / "reference.jsonl"
+        reference_output(pipeline, source, reference)
+        assert outputs[1][0] == reference.read_bytes()
+
+
+def test_rejects_keep_their_line_numbers_across_chunks(
+    tmp_path: Path, tiny_model_path: Path
+) -> None:
+    source = tmp_path / "in.jsonl"
+    write_input(source, 120, bad_every=10)
+    output = tmp_path / "out.jsonl"
+    run_scan(
+        ScanJob(
+            inputs=(str(source),),
+            output=str(output),
+            model=str(tiny_model_path),
+            workers=2,
+            batch_size=7,
+        )
+    )
+    rejects = [
+        json.loads(line) for line in Path(rejects_path(str(output))).read_text().splitlines()
+    ]
+    expected = [r for batch in read_batches([str(source)]) for r in batch if isinstance(r, Reject)]
+    assert [(r["line"], r["reason"]) for r in rejects] == [(r.line, r.reason) for r in expected]
+
+
+def test_output_ids_follow_input_order(tmp_path: Path, tiny_model_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    lines = write_input(source, 300, seed=9)
+    output = tmp_path / "out.jsonl"
+    run_scan(
+        ScanJob(
+            inputs=(str(source),),
+            output=str(output),
+            model=str(tiny_model_path),
+            workers=2,
+            batch_size=11,
+        )
+    )
+    ids = [json.loads(line)["id"] for line in output.read_text(encoding="utf-8").splitlines()]
+    assert ids == [json.loads(line)["id"] for line in lines]
+
+
+def test_carried_columns_follow_the_decision_in_jsonl_and_csv(
+    tmp_path: Path, tiny_model_path: Path
+) -> None:
+    source = tmp_path / "in.jsonl"
+    write_input(source, 40)
+    jsonl, csv_out = tmp_path / "out.jsonl", tmp_path / "out.csv"
+    for output in (jsonl, csv_out):
+        run_scan(
+            ScanJob(
+                inputs=(str(source),),
+                output=str(output),
+                model=str(tiny_model_path),
+                carry=("author", "n", "absent"),
+            )
+        )
+    rows = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
+    assert list(rows[0])[-3:] == ["author", "n", "absent"]
+    assert [(r["author"], r["n"], r["absent"]) for r in rows] == [
+        (f"u{i % 7}", i, None) for i in range(40)
+    ]
+    with csv_out.open(encoding="utf-8", newline="") as stream:
+        table = list(csv.DictReader(stream))
+    assert [(r["author"], r["n"], r["absent"]) for r in table] == [
+        (f"u{i % 7}", str(i), "") for i in range(40)
+    ]
+    assert [r["id"] for r in table] == [r["id"] for r in rows]
+
+
+def test_carrying_a_decision_column_is_refused(tmp_path: Path, tiny_model_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    write_input(source, 3)
+    with pytest.raises(ValueError, match="verdict"):
+        run_scan(
+            ScanJob(inputs=(str(source),), output=str(tmp_path / "o.jsonl"), carry=("verdict",))
+        )
+
+
+# --- Parquet ---------------------------------------------------------------------------------
+
+
+def write_parquet(path: Path, count: int, *, row_group: int = 64) -> list[Post]:
+    posts = synthetic_posts(count, 4)
+    table = pa.table(
+        {
+            "id": [p.id for p in posts],
+            "text": [p.text if i % 25 else None for i, p in enumerate(posts)],
+            "region": [f"r{i % 3}" for i in range(count)],
+            "stamp": pa.array(list(range(count)), pa.int64()),
+        }
+    )
+    pq.write_table(table, path, row_group_size=row_group)
+    return posts
+
+
+def test_parquet_round_trip_with_carried_columns(
+    tmp_path: Path, tiny_model_path: Path, pipeline: Pipeline
+) -> None:
+    source, output = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    posts = write_parquet(source, 300)
+    outcome = run_scan(
+        ScanJob(
+            inputs=(str(source),),
+            output=str(output),
+            model=str(tiny_model_path),
+            carry=("region", "stamp"),
+            workers=2,
+            batch_size=50,
+        )
+    )
+    assert outcome.summary.rejected == 12 and outcome.summary.balanced
+    result = pq.read_table(output)
+    assert result.schema.field("stamp").type == pa.int64()  # carried with its type
+    kept = [(i, p) for i, p in enumerate(posts) if i % 25]
+    assert result.column("id").to_pylist() == [p.id for _, p in kept]
+    assert result.column("region").to_pylist() == [f"r{i % 3}" for i, _ in kept]
+    assert result.column("stamp").to_pylist() == [i for i, _ in kept]
+    expected = [d.to_dict() for d in pipeline.screen([p for _, p in kept])]
+    rows = result.drop_columns(["region", "stamp"]).to_pylist()
+    assert rows == expected
+    rejects = [
+        json.loads(line) for line in Path(rejects_path(str(output))).read_text().splitlines()
+    ]
+    assert [r["line"] for r in rejects] == [i + 1 for i in range(0, 300, 25)]
+
+
+def test_parquet_output_is_written_in_row_groups_without_buffering_the_run(
+    tmp_path: Path, tiny_model_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import redline.run.output as output_module
+
+    monkeypatch.setattr(output_module, "ROW_GROUP_ROWS", 100)
+    source, output = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    write_parquet(source, 450)
+    run_scan(
+        ScanJob(
+            inputs=(str(source),), output=str(output), model=str(tiny_model_path), batch_size=40
+        )
+    )
+    metadata = pq.ParquetFile(output).metadata
+    assert metadata.num_rows == 450 - 18
+    assert metadata.num_row_groups >= 4
+
+
+def test_arrow_chunk_rejects_like_the_row_reader() -> None:
+    batch = pa.record_batch(
+        {"id": pa.array(["a", "", None, "d"]), "text": pa.array(["x", "y", "z", None])}
+    )
+    columns = ArrowChunk("f.parquet", 10, batch).decode()
+    assert columns.ids == ["a"]
+    assert [(r.line, r.reason) for r in columns.rejects] == [
+        (11, "`id` is empty"),
+        (12, "`id` is not a string or integer (got null)"),
+        (13, "`text` is not a string (got null)"),
+    ]
+
+
+def test_jsonl_chunk_counts_every_non_blank_line() -> None:
+    lines = [b'{"id": 1, "text": "a"}\n', b"\n", b"oops\n", b'{"id": "b", "text": "c"}']
+    columns = JsonlChunk("s", 5, lines).decode()
+    assert columns.ids == ["1", "b"] and columns.read == 3
+    assert [r.line for r in columns.rejects] == [7]
