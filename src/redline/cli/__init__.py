@@ -6,6 +6,7 @@ rejected (see the rejects file), 2 for a usage error (bad option, missing input,
 """
 
 from redline.cli import (  # noqa: F401  (importing a module registers its commands)
+    ledger,
     link,
     packs,
     screen,
