@@ -10,6 +10,7 @@ from redline.cli import (  # noqa: F401  (importing a module registers its comma
     link,
     packs,
     screen,
+    serve,
     spark,
     training,
 )

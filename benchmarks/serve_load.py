@@ -1,0 +1,340 @@
+"""Load test of `redline serve` on loopback: POST /v1/screen single posts at a sustained rate.
+
+Not a test: it prints figures. It starts `redline serve --workers N` on a free loopback port over
+a fresh database (SQLite file, a throwaway PostgreSQL cluster, or --db), creates a screener token,
+and sends one post per request from this (separate) process with asyncio + httpx, open loop:
+request i is due at start + i/rate whether or not earlier ones have answered, after --warm-up
+unrecorded requests (default 200, at 50/s). It prints
+throughput, p50/p90/p99/max latency (from sending to the full answer), how late the client sent
+(its own lag: if that is large, the figures measure the client, not the server), errors by kind,
+and then checks the database: every answered post stored exactly once, nothing else stored.
+
+Posts: 90% general Weibo posts from ../shared/corpora (training months only; never printed) when
+it exists, else synthetic benign posts, and 10% posts of the synthetic generator (ads and hard
+negatives), each with a unique id.
+
+Usage:
+  .venv/bin/python benchmarks/serve_load.py --backend sqlite --rate 500 --duration 60
+  .venv/bin/python benchmarks/serve_load.py --backend postgresql --rate 500 --duration 60
+  .venv/bin/python benchmarks/serve_load.py --db postgresql://u@host/db   # an existing database
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import orjson
+
+REDLINE = [sys.executable, "-m", "redline.cli"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def throwaway_postgres() -> Iterator[str]:
+    """A PostgreSQL cluster in a temporary folder (as tests/conftest.py starts one), fsync on."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if not found:
+        sys.exit("PostgreSQL not installed (apt-get install postgresql), or pass --db URL")
+    bin_dir = found[-1].parent
+    data = Path(tempfile.mkdtemp(prefix="redline-load-pg-"))
+    as_owner: list[str] = []
+    if os.geteuid() == 0:
+        shutil.chown(data, "postgres")
+        as_owner = ["runuser", "-u", "postgres", "--"]
+    port = free_port()
+    subprocess.run(
+        [*as_owner, str(bin_dir / "initdb"), "-D", str(data / "db"), "-U", "redline",
+         "--auth=trust", "-E", "UTF8", "--locale=C"], check=True, capture_output=True,
+    )  # fmt: skip
+    options = f"-h 127.0.0.1 -p {port} -k {data} -c max_connections=100"
+    subprocess.run(
+        [*as_owner, str(bin_dir / "pg_ctl"), "-D", str(data / "db"), "-o", options, "-w",
+         "-l", str(data / "log"), "start"], check=True, capture_output=True,
+    )  # fmt: skip
+    try:
+        yield f"postgresql+psycopg://redline@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            [*as_owner, str(bin_dir / "pg_ctl"), "-D", str(data / "db"), "-m", "fast", "stop"],
+            capture_output=True,
+        )
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def texts(count: int, seed: int) -> list[str]:
+    from redline.synth.generate import generate
+    from redline.training import find_shared, weibo_train
+
+    rng = random.Random(seed)
+    synthetic = [post["text"] for post in generate(max(50, count // 10), seed=seed)]
+    shared = find_shared()
+    if shared is not None:
+        general = list(weibo_train(shared, count, rng))
+        print(f"posts: {len(general):,} Weibo (training months) + {len(synthetic):,} synthetic")
+    else:
+        general = [
+            f"今天的天气{'很好' if i % 2 else '不错'}，我们去公园散步吧 {i}" for i in range(count)
+        ]
+        print(f"posts: ../shared not found, {len(general):,} benign + {len(synthetic):,} synthetic")
+    return [rng.choice(synthetic) if rng.random() < 0.1 else rng.choice(general)
+            for _ in range(count)]  # fmt: skip
+
+
+def start_server(db: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        [*REDLINE, "serve", "--db", db, "--port", str(port), "--workers", str(workers),
+         "--rate", "1000000", "--burst", "1000000"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit("server exited: " + server.stderr.read().decode() if server.stderr else "")
+        try:
+            # both workers must be up: several answers in a row from a fresh connection each
+            if all(httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
+                   for _ in range(4)):  # fmt: skip
+                time.sleep(2.0)  # let the second worker finish loading its pipeline
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    server.kill()
+    sys.exit("server did not answer /healthz within 120 s")
+
+
+async def run_load(
+    url: str,
+    token: str,
+    posts: list[str],
+    rate: float,
+    run_id: str,
+    concurrency: int,
+    client_kind: str,
+) -> tuple[list[float], list[float], Counter[str], list[str], float]:
+    """Open loop: a dispatcher releases request i at its due time into a queue that a fixed
+    number of senders drain (unbounded tasks would make httpx's pool, not the server, the
+    bottleneck). Latency is from sending to the full answer; lag is sending minus due time."""
+    latencies: list[float] = []
+    lags: list[float] = []
+    errors: Counter[str] = Counter()
+    answered: list[str] = []
+    queue: asyncio.Queue[tuple[int, float] | None] = asyncio.Queue()
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    headers = {"Authorization": f"Bearer {token}"}
+    host, port = url.removeprefix("http://").split(":")
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=10.0,
+                                 headers=headers) as client:  # fmt: skip
+
+        async def send(raw: RawConnection | None, post_id: str, text: str) -> tuple[int, str]:
+            if raw is None:
+                response = await client.post("/v1/screen", json={"id": post_id, "text": text})
+                return response.status_code, response.json().get("id", "")
+            status, payload = await raw.post(orjson.dumps({"id": post_id, "text": text}))
+            return status, orjson.loads(payload).get("id", "")
+
+        async def sender() -> None:
+            raw = RawConnection(host, int(port), token) if client_kind == "raw" else None
+            while (job := await queue.get()) is not None:
+                index, due = job
+                post_id = f"{run_id}-{index}"
+                started = time.perf_counter()
+                lags.append(started - due)
+                try:
+                    status, answered_id = await send(raw, post_id, posts[index])
+                except (httpx.HTTPError, OSError, asyncio.IncompleteReadError) as exc:
+                    errors[type(exc).__name__] += 1
+                    if raw is not None:
+                        await raw.close()
+                        raw = RawConnection(host, int(port), token)
+                    continue
+                if status == 200 and answered_id == post_id:
+                    latencies.append(time.perf_counter() - started)
+                    answered.append(post_id)
+                else:
+                    errors[f"HTTP {status}"] += 1
+            if raw is not None:
+                await raw.close()
+
+        senders = [asyncio.create_task(sender()) for _ in range(concurrency)]
+        start = time.perf_counter() + 0.2
+        for index in range(len(posts)):
+            due = start + index / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            queue.put_nowait((index, due))
+        for _ in senders:
+            queue.put_nowait(None)
+        await asyncio.gather(*senders)
+        elapsed = time.perf_counter() - start
+    return latencies, lags, errors, answered, elapsed
+
+
+class RawConnection:
+    """A bare HTTP/1.1 keep-alive connection over asyncio streams: ~20x less client CPU than
+    httpx, for when the client, not the server, would be the bottleneck (--client raw)."""
+
+    def __init__(self, host: str, port: int, token: str) -> None:
+        self.host, self.port = host, port
+        self.head = (
+            f"POST /v1/screen HTTP/1.1\r\nHost: {host}:{port}\r\n"
+            f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+        )
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(self, body: bytes) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(f"{self.head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        status_line = await self.reader.readline()
+        length = 0
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+        payload = await self.reader.readexactly(length)
+        return int(status_line.split()[1]), payload
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def check_storage(db: str, answered: list[str], run_id: str) -> str:
+    import sqlalchemy as sa
+
+    from redline.store.decisions import count_decisions
+    from redline.store.engine import create_engine
+    from redline.store.tables import decisions
+
+    engine = create_engine(db)
+    with engine.connect() as connection:
+        rows, distinct = count_decisions(connection)
+        stored = set(
+            connection.execute(
+                sa.select(decisions.c.id).where(decisions.c.id.like(f"{run_id}-%"))
+            ).scalars()
+        )
+    engine.dispose()
+    missing = set(answered) - stored
+    verdict = "OK" if rows == distinct and not missing and len(stored) == len(answered) else "FAIL"
+    return (
+        f"storage {verdict}: {rows:,} rows, {distinct:,} distinct ids, {len(answered):,} answered, "
+        f"{len(missing):,} answered but missing, {len(stored) - len(answered) + len(missing):,} "
+        "stored but not answered"
+    )
+
+
+def measure(db: str, label: str, args: argparse.Namespace) -> None:
+    port = free_port()
+    made = subprocess.run(
+        [*REDLINE, "token", "create", f"load-{port}", "--role", "screener", "--db", db],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    token = made.stdout.strip().splitlines()[-1]
+    count = int(args.rate * args.duration)
+    posts = texts(count, args.seed)
+    server = start_server(db, port, args.workers)
+    run_id = f"run{port}"
+    try:
+        warm = posts[: args.warm_up]
+        if warm:  # unrecorded: connections, thread pools and statement caches get made here
+            asyncio.run(
+                run_load(f"http://127.0.0.1:{port}", token, warm, 50.0,
+                         f"warm{port}", min(8, args.concurrency), args.client)
+            )  # fmt: skip
+        latencies, lags, errors, answered, elapsed = asyncio.run(
+            run_load(
+                f"http://127.0.0.1:{port}",
+                token,
+                posts,
+                args.rate,
+                run_id,
+                args.concurrency,
+                args.client,
+            )
+        )
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+    ms = 1000.0
+    print(f"\n== {label}: {args.workers} workers, {args.client} client, {args.rate:g} req/s for "
+          f"{args.duration:g} s ({count:,} requests) ==")  # fmt: skip
+    print(f"throughput   {len(answered) / elapsed:,.0f} answered/s over {elapsed:.1f} s")
+    print(
+        f"latency ms   p50 {percentile(latencies, 0.5) * ms:.2f}  "
+        f"p90 {percentile(latencies, 0.9) * ms:.2f}  p99 {percentile(latencies, 0.99) * ms:.2f}  "
+        f"max {max(latencies, default=float('nan')) * ms:.2f}  "
+        f"mean {statistics.fmean(latencies) * ms if latencies else float('nan'):.2f}"
+    )
+    print(f"client lag   p99 {percentile(lags, 0.99) * ms:.2f} ms (how late requests were sent)")
+    print(f"errors       {sum(errors.values()):,}" + (f" {dict(errors)}" if errors else ""))
+    print(check_storage(db, answered, run_id))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--db", help="use this database instead of a fresh one")
+    parser.add_argument("--rate", type=float, default=500.0, help="requests per second")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument(
+        "--client", choices=["httpx", "raw"], default="httpx",
+        help="httpx (default), or raw asyncio HTTP/1.1 when the client is the bottleneck",
+    )  # fmt: skip
+    parser.add_argument("--warm-up", type=int, default=200, help="unrecorded requests first")
+    parser.add_argument("--concurrency", type=int, default=32, help="connections in flight")
+    args = parser.parse_args()
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} before start",
+        flush=True,
+    )
+    if args.db:
+        measure(args.db, args.db.split(":")[0], args)
+        return
+    if args.backend in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory(prefix="redline-load-") as folder:
+            measure(f"sqlite:///{folder}/load.db", "SQLite (WAL)", args)
+    if args.backend in ("postgresql", "both"):
+        with throwaway_postgres() as url:
+            measure(url, "PostgreSQL", args)
+
+
+if __name__ == "__main__":
+    main()

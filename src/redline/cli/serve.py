@@ -1,0 +1,208 @@
+"""Commands of the review service: serve, db upgrade, user add, token create, audit verify,
+export-labels. All take `--db URL` (a path means SQLite; default $REDLINE_DB or ./redline.db)."""
+
+from __future__ import annotations
+
+import getpass
+import ipaddress
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from redline.cli.app import ModelOption, PackOption, app, err_console, usage_error
+
+db_app = typer.Typer(add_completion=False, no_args_is_help=True, help="The service's database.")
+user_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Reviewer accounts.")
+token_app = typer.Typer(add_completion=False, no_args_is_help=True, help="API tokens.")
+audit_app = typer.Typer(add_completion=False, no_args_is_help=True, help="The audit log.")
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+app.add_typer(audit_app, name="audit")
+
+DbOption = Annotated[
+    str,
+    typer.Option("--db", envvar="REDLINE_DB", help="Database: SQLite file path or PostgreSQL URL."),
+]
+DEFAULT_DB = "redline.db"
+RoleOption = Annotated[str, typer.Option("--role", help="reviewer, analyst or admin")]
+
+
+def _engine(db: str):
+    """An engine on an up-to-date schema (upgrading it is safe and idempotent)."""
+    from redline.store.engine import create_engine
+    from redline.store.migrate import upgrade
+
+    try:
+        engine = create_engine(db)
+        upgrade(engine)
+    except Exception as exc:  # a bad URL, an unreachable server, a locked file
+        raise usage_error(f"cannot open database {db}: {exc}") from None
+    return engine
+
+
+def _cli_actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes.")] = 1,
+    pack: PackOption = None,
+    model: ModelOption = None,
+    secure_cookies: Annotated[
+        bool | None,
+        typer.Option(
+            "--secure-cookies/--no-secure-cookies",
+            help="Send session cookies over HTTPS only (default: on unless host is loopback).",
+        ),
+    ] = None,
+    rate: Annotated[float, typer.Option(help="Requests/s per API token and worker.")] = 1000.0,
+    burst: Annotated[float, typer.Option(help="Token-bucket burst per API token.")] = 2000.0,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "warning",
+) -> None:
+    """Run the review service (API + review queue) under uvicorn."""
+    import uvicorn
+
+    from redline.web.rings_lookup import RingsView
+
+    _engine(db).dispose()  # upgrade once here, never in racing workers
+    RingsView(db).close()  # the rings store creates its tables on open: once, here, too
+    from redline.cli.app import load_pipeline
+
+    load_pipeline(pack, model)  # fail now, with a usage error, on a bad pack or model
+    secure = secure_cookies if secure_cookies is not None else not _is_loopback(host)
+    os.environ.update(
+        REDLINE_DB_URL=db,
+        REDLINE_PACKS=",".join(pack or ()),
+        REDLINE_MODEL=str(model or ""),
+        REDLINE_SECURE_COOKIES="1" if secure else "0",
+        REDLINE_RATE=str(rate),
+        REDLINE_BURST=str(burst),
+    )
+    err_console().print(
+        f"redline serving {db} on http://{host}:{port} with {workers} worker(s)"
+        + ("" if secure else " (cookies not Secure: loopback only)")
+    )
+    uvicorn.run(
+        "redline.web.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        access_log=False,
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = DEFAULT_DB) -> None:
+    """Create or upgrade the database schema to this version's."""
+    from redline.store.migrate import current_revision
+
+    engine = _engine(db)
+    typer.echo(f"{db}: schema at {current_revision(engine)}")
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="Login name")],
+    role: RoleOption,
+    db: DbOption = DEFAULT_DB,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin's first line.")
+    ] = False,
+) -> None:
+    """Add a person who logs in to the review queue."""
+    from redline.store import accounts, audit
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    engine = _engine(db)
+    try:
+        with engine.begin() as connection:
+            user = accounts.add_user(connection, name, role, password)
+            audit.append(connection, _cli_actor(), "user.add", user.principal, {"role": role})
+    except accounts.AccountError as exc:
+        raise usage_error(str(exc)) from None
+    typer.echo(f"added {user.name} ({user.role})")
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Argument(help="What the token is for (unique)")],
+    role: Annotated[str, typer.Option("--role", help="screener, reviewer, analyst or admin")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Create an API token and print it once: only its hash is kept."""
+    from redline.store import accounts, audit
+
+    engine = _engine(db)
+    try:
+        with engine.begin() as connection:
+            token, secret = accounts.create_token(connection, name, role)
+            audit.append(connection, _cli_actor(), "token.create", token.principal, {"role": role})
+    except accounts.AccountError as exc:
+        raise usage_error(str(exc)) from None
+    err_console().print(f"token {name} ({role}); shown once, store it now:")
+    typer.echo(secret)
+
+
+@audit_app.command("verify")
+def audit_verify(db: DbOption = DEFAULT_DB) -> None:
+    """Check the audit log's hash chain; exit 1 and name each entry changed, removed or moved."""
+    from redline.store import audit
+
+    engine = _engine(db)
+    with engine.connect() as connection:
+        report = audit.verify(connection)
+    for problem in report.problems:
+        typer.echo(f"TAMPERED: {problem}")
+    if not report.ok:
+        typer.echo(
+            f"audit log broken: {len(report.problems)} problem(s) in {report.checked} entries"
+        )
+        raise typer.Exit(1)
+    typer.echo(f"audit log intact: {report.checked} entries verified")
+
+
+@app.command("export-labels")
+def export_labels(
+    output: Annotated[Path, typer.Option("--output", "-o", help="JSONL file to write")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Write reviewers' final decisions as labelled JSONL (id, text, label) for `redline train`."""
+    from redline.store import review
+
+    engine = _engine(db)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    counts = {"violating_ad": 0, "benign": 0}
+    partial = output.with_name(output.name + ".partial")
+    with engine.connect() as connection, partial.open("w", encoding="utf-8") as sink:
+        for post_id, text, label in review.labels(connection):
+            sink.write(json.dumps({"id": post_id, "text": text, "label": label},
+                                  ensure_ascii=False) + "\n")  # fmt: skip
+            counts[label] += 1
+    partial.replace(output)  # a crash never leaves a half-written labels file behind
+    err_console().print(
+        f"wrote {sum(counts.values())} labels to {output}: "
+        f"{counts['violating_ad']} violating_ad, {counts['benign']} benign"
+    )

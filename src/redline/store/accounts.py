@@ -1,0 +1,193 @@
+"""People (reviewers, analysts, admins) with argon2-hashed passwords, and machines' API tokens.
+
+Tokens are long random strings shown once; only their SHA-256 is stored. A fast hash is enough
+for 256 random bits (no dictionary to attack) and lets every API request look its token up by
+index; passwords, chosen by people, get argon2id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.engine import Connection
+
+from redline.store.tables import api_tokens, users, utcnow
+
+USER_ROLES = ("reviewer", "analyst", "admin")
+"""In increasing power: reviewers work the queue; analysts also read decisions, escalations and
+the audit log; admins also manage users, tokens and packs."""
+TOKEN_ROLES = ("screener", *USER_ROLES)
+"""Machines may also be mere screeners: they can call /v1/screen and nothing else."""
+TOKEN_PREFIX = "rl_"
+MAX_NAME = 64
+
+hasher = PasswordHasher()
+"""argon2id with argon2-cffi's current defaults (RFC 9106 low-memory profile); tests may swap in
+cheaper parameters. Hashes made under older parameters are upgraded at the next login."""
+_DUMMY_HASH = hasher.hash("not a password anyone has")
+
+
+class AccountError(ValueError):
+    """A name, role or password that cannot be used, or a name already taken."""
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    name: str
+    role: str
+    active: bool
+    created_at: datetime
+
+    @property
+    def principal(self) -> str:
+        return f"user:{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class ApiToken:
+    id: int
+    name: str
+    role: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+    @property
+    def principal(self) -> str:
+        return f"token:{self.name}"
+
+
+def role_at_least(role: str, minimum: str) -> bool:
+    """Whether `role` has every power of `minimum` (screener < reviewer < analyst < admin)."""
+    return TOKEN_ROLES.index(role) >= TOKEN_ROLES.index(minimum)
+
+
+def _check_name(name: str) -> None:
+    if not name or len(name) > MAX_NAME or not name.isprintable() or name != name.strip():
+        raise AccountError(f"a name is 1-{MAX_NAME} printable characters without outer spaces")
+
+
+def _user(row: sa.Row) -> User:  # type: ignore[type-arg]
+    return User(row.id, row.name, row.role, row.active, row.created_at)
+
+
+def add_user(connection: Connection, name: str, role: str, password: str) -> User:
+    _check_name(name)
+    if role not in USER_ROLES:
+        raise AccountError(f"role must be one of {', '.join(USER_ROLES)}, not {role!r}")
+    if len(password) < 8:
+        raise AccountError("a password needs at least 8 characters")
+    if connection.execute(sa.select(users.c.id).where(users.c.name == name)).first():
+        raise AccountError(f"user {name!r} exists already")
+    user_id = connection.execute(
+        users.insert().values(
+            name=name, role=role, password_hash=hasher.hash(password), active=True,
+            created_at=utcnow(),
+        ).returning(users.c.id)
+    ).scalar_one()  # fmt: skip
+    user = get_user(connection, user_id)
+    assert user is not None
+    return user
+
+
+def get_user(connection: Connection, user_id: int) -> User | None:
+    row = connection.execute(sa.select(users).where(users.c.id == user_id)).first()
+    return _user(row) if row else None
+
+
+def list_users(connection: Connection) -> list[User]:
+    return [_user(r) for r in connection.execute(sa.select(users).order_by(users.c.name))]
+
+
+def authenticate(connection: Connection, name: str, password: str) -> User | None:
+    """The active user with this name and password, else None (same cost either way)."""
+    row = connection.execute(sa.select(users).where(users.c.name == name)).first()
+    try:
+        hasher.verify(row.password_hash if row else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if row is None or not row.active:
+        return None
+    if hasher.check_needs_rehash(row.password_hash):
+        connection.execute(
+            users.update().where(users.c.id == row.id).values(password_hash=hasher.hash(password))
+        )
+    return _user(row)
+
+
+def update_user(
+    connection: Connection, user_id: int, *, role: str | None = None, active: bool | None = None
+) -> User:
+    values: dict[str, object] = {}
+    if role is not None:
+        if role not in USER_ROLES:
+            raise AccountError(f"role must be one of {', '.join(USER_ROLES)}, not {role!r}")
+        values["role"] = role
+    if active is not None:
+        values["active"] = active
+    if values:
+        connection.execute(users.update().where(users.c.id == user_id).values(**values))
+    user = get_user(connection, user_id)
+    if user is None:
+        raise AccountError(f"no user with id {user_id}")
+    return user
+
+
+def _token(row: sa.Row) -> ApiToken:  # type: ignore[type-arg]
+    return ApiToken(row.id, row.name, row.role, row.prefix, row.created_at, row.revoked_at)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(connection: Connection, name: str, role: str) -> tuple[ApiToken, str]:
+    """A new token and its secret text, which is not stored and cannot be shown again."""
+    _check_name(name)
+    if role not in TOKEN_ROLES:
+        raise AccountError(f"role must be one of {', '.join(TOKEN_ROLES)}, not {role!r}")
+    if connection.execute(sa.select(api_tokens.c.id).where(api_tokens.c.name == name)).first():
+        raise AccountError(f"token {name!r} exists already")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token_id = connection.execute(
+        api_tokens.insert().values(
+            name=name, role=role, token_hash=_digest(secret), prefix=secret[:8],
+            created_at=utcnow(), revoked_at=None,
+        ).returning(api_tokens.c.id)
+    ).scalar_one()  # fmt: skip
+    row = connection.execute(sa.select(api_tokens).where(api_tokens.c.id == token_id)).one()
+    return _token(row), secret
+
+
+def token_for(connection: Connection, secret: str) -> ApiToken | None:
+    """The live token whose secret this is, else None."""
+    row = connection.execute(
+        sa.select(api_tokens).where(
+            api_tokens.c.token_hash == _digest(secret), api_tokens.c.revoked_at.is_(None)
+        )
+    ).first()
+    return _token(row) if row else None
+
+
+def list_tokens(connection: Connection) -> list[ApiToken]:
+    query = sa.select(api_tokens).order_by(api_tokens.c.name)
+    return [_token(r) for r in connection.execute(query)]
+
+
+def revoke_token(connection: Connection, token_id: int) -> ApiToken:
+    connection.execute(
+        api_tokens.update()
+        .where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    row = connection.execute(sa.select(api_tokens).where(api_tokens.c.id == token_id)).first()
+    if row is None:
+        raise AccountError(f"no token with id {token_id}")
+    return _token(row)

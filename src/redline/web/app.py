@@ -1,0 +1,169 @@
+"""`create_app`: the one ASGI app of the review service, assembled from its routers.
+
+No module-level app: tests build one per database, and `redline serve --workers N` has each
+worker call `app_from_env` (an import-string factory), reading what the parent decided from
+REDLINE_* environment variables.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from importlib.resources import files
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from redline.store.engine import create_engine
+from redline.store.migrate import ensure_current, upgrade
+from redline.store.settings import session_key
+from redline.web import (
+    api_decisions,
+    api_review,
+    api_rings,
+    api_screen,
+    pages_admin,
+    pages_audit,
+    pages_auth,
+    pages_review,
+)
+from redline.web.auth import LoginRequired, PageForbidden
+from redline.web.config import Limits, WebConfig
+from redline.web.middleware import BodySizeLimit, SecurityHeaders
+from redline.web.ratelimit import TokenBucketLimiter
+from redline.web.render import page
+from redline.web.rings_lookup import RingsView
+from redline.web.services import Services
+from redline.web.sessions import SessionCodec
+from redline.web.token_cache import TokenCache
+from redline.web.write_batcher import DecisionWriter
+
+if TYPE_CHECKING:
+    from redline.pipeline import Pipeline
+
+PACKAGE_DIR = files("redline.web")
+
+
+def create_app(
+    db_url: str,
+    pipeline: Pipeline | None = None,
+    *,
+    config: WebConfig | None = None,
+    migrate: bool = True,
+    packs: tuple[str, ...] = (),
+    model: str | None = None,
+) -> FastAPI:
+    """The service over `db_url`; screens with `pipeline` (else loads packs/model at startup).
+
+    `migrate=False` refuses a database whose schema is not current instead of upgrading it
+    (what server workers do: the parent process upgraded once before starting them).
+    """
+    config = config or WebConfig()
+    engine = create_engine(db_url)
+    if migrate:
+        upgrade(engine)
+    else:
+        ensure_current(engine)
+    key = os.environ.get("REDLINE_SECRET_KEY")
+    templates = Jinja2Templates(directory=str(PACKAGE_DIR / "templates"))
+    svc = Services(
+        engine=engine,
+        config=config,
+        sessions=SessionCodec(key.encode() if key else session_key(engine)),
+        limiter=TokenBucketLimiter(config.limits.rate_per_second, config.limits.rate_burst),
+        templates=templates,
+        tokens=TokenCache(config.token_cache_s),
+        writer=DecisionWriter(engine),
+        rings=RingsView(db_url),
+        pipeline=pipeline,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if svc.pipeline is None:
+            from redline.pipeline import Pipeline
+
+            svc.pipeline = Pipeline.load(packs, model)
+        warm_up(svc.pipeline)
+        yield
+        svc.rings.close()
+        engine.dispose()
+
+    app = FastAPI(
+        title="redline review service",
+        version="1",
+        summary="Inline screening of posts and the review queue of what was flagged.",
+        docs_url=None,  # Swagger UI needs scripts from a CDN; /openapi.json is the document
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.services = svc
+    for module in (api_screen, api_decisions, api_review, api_rings):
+        app.include_router(module.router)
+    for module in (pages_auth, pages_review, pages_audit, pages_admin):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=str(PACKAGE_DIR / "static")), name="static")
+
+    @app.get("/healthz", tags=["health"], summary="Liveness and database reachability")
+    def healthz() -> dict[str, str]:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+        return {"status": "ok"}
+
+    @app.exception_handler(LoginRequired)
+    async def to_login(_request: Request, exc: LoginRequired) -> Response:
+        return RedirectResponse(exc.location, status_code=303)
+
+    @app.exception_handler(PageForbidden)
+    async def forbidden_page(request: Request, exc: PageForbidden) -> Response:
+        message = f"This page needs the {exc.minimum_role} role."
+        return page(request, svc, "error.html", 403, message=message)
+
+    @app.exception_handler(sa.exc.OperationalError)
+    async def database_busy(_request: Request, exc: sa.exc.OperationalError) -> Response:
+        return JSONResponse(
+            {"detail": "the database is busy or unreachable; nothing was written, retry"},
+            status_code=503,
+            headers={"Retry-After": "1"},
+        )
+
+    app.add_middleware(BodySizeLimit, max_bytes=config.limits.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def warm_up(pipeline: Pipeline) -> None:
+    """Screen the packs' own examples once, so the first real requests do not pay for lazy set-up
+    (recognisers, scorer, caches): without it a worker's first flagged post takes ~1 s."""
+    from redline.types import Post
+
+    examples = [example.text for pack in pipeline.packs for example in pack.examples]
+    pipeline.screen([Post(f"warm-up-{i}", text) for i, text in enumerate(examples)])
+
+
+def app_from_env() -> FastAPI:
+    """The factory `redline serve --workers N` gives uvicorn (`redline.web.app:app_from_env`)."""
+    env, defaults = os.environ, Limits()
+    limits = Limits(
+        max_body_bytes=int(env.get("REDLINE_MAX_BODY_BYTES", defaults.max_body_bytes)),
+        max_text_chars=int(env.get("REDLINE_MAX_TEXT_CHARS", defaults.max_text_chars)),
+        max_batch=int(env.get("REDLINE_MAX_BATCH", defaults.max_batch)),
+        rate_per_second=float(env.get("REDLINE_RATE", defaults.rate_per_second)),
+        rate_burst=float(env.get("REDLINE_BURST", defaults.rate_burst)),
+    )
+    config = WebConfig(
+        limits=limits,
+        secure_cookies=env.get("REDLINE_SECURE_COOKIES", "1") == "1",
+        claim_ttl=timedelta(seconds=float(env.get("REDLINE_CLAIM_TTL_S", 600))),
+    )
+    packs = tuple(p for p in env.get("REDLINE_PACKS", "").split(",") if p)
+    return create_app(
+        env["REDLINE_DB_URL"], config=config, migrate=False, packs=packs,
+        model=env.get("REDLINE_MODEL") or None,
+    )  # fmt: skip

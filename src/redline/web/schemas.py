@@ -1,0 +1,40 @@
+"""Request bodies of the API, validated by pydantic: errors become 422 naming the field."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+
+def _integer_id_as_text(value: Any) -> Any:
+    """Integer ids are read as text, like `scan` does; booleans and floats stay errors."""
+    return str(value) if type(value) is int else value
+
+
+PostId = Annotated[
+    str, BeforeValidator(_integer_id_as_text), StringConstraints(min_length=1, max_length=256)
+]
+
+
+class PostIn(BaseModel):
+    """One post to screen; any other fields (author, platform, time...) are kept as metadata."""
+
+    model_config = ConfigDict(extra="allow", strict=False)
+
+    id: PostId
+    text: str = Field(description="The post's text, at most 100,000 characters by default.")
+
+
+class BatchIn(BaseModel):
+    posts: list[PostIn] = Field(description="Up to 1,000 posts by default, answered in order.")
+
+
+class ClaimIn(BaseModel):
+    id: PostId
+
+
+class DecideIn(BaseModel):
+    id: PostId
+    action: Literal["confirm", "dismiss", "escalate"]
+    note: Annotated[str, StringConstraints(max_length=2000)] = ""

@@ -1,0 +1,86 @@
+"""Users with argon2 passwords, API tokens stored only as hashes, roles: both backends."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from redline.store import accounts
+from redline.store.engine import create_engine
+from redline.store.migrate import current_revision, head_revision, upgrade
+from redline.store.settings import session_key
+from redline.store.tables import api_tokens, metadata, users
+
+
+@pytest.fixture()
+def engine(db_url: str) -> Engine:
+    engine = create_engine(db_url)
+    upgrade(engine)
+    return engine
+
+
+def test_migrations_build_exactly_the_declared_schema(engine: Engine) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    assert current_revision(engine) == head_revision()
+    assert upgrade(engine) == head_revision()  # a second upgrade is a no-op
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, metadata) == []
+
+
+def test_passwords_are_argon2_hashed_and_checked(engine: Engine) -> None:
+    with engine.begin() as connection:
+        ann = accounts.add_user(connection, "ann", "reviewer", "correct horse")
+        stored = connection.execute(sa.select(users.c.password_hash)).scalar_one()
+        assert stored.startswith("$argon2id$") and "correct horse" not in stored
+        assert accounts.authenticate(connection, "ann", "correct horse") == ann
+        assert accounts.authenticate(connection, "ann", "wrong horse") is None
+        assert accounts.authenticate(connection, "nobody", "correct horse") is None
+        accounts.update_user(connection, ann.id, active=False)
+        assert accounts.authenticate(connection, "ann", "correct horse") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "password", "reason"),
+    [("ann", "boss", "long enough", "role must be"), ("ann", "admin", "short", "8 characters"),
+     ("", "admin", "long enough", "a name is"), (" ann", "admin", "long enough", "a name is")],
+)  # fmt: skip
+def test_bad_accounts_are_refused(
+    engine: Engine, name: str, role: str, password: str, reason: str
+) -> None:
+    with engine.begin() as connection, pytest.raises(accounts.AccountError, match=reason):
+        accounts.add_user(connection, name, role, password)
+
+
+def test_duplicate_user_is_refused(engine: Engine) -> None:
+    with engine.begin() as connection:
+        accounts.add_user(connection, "ann", "admin", "long enough")
+        with pytest.raises(accounts.AccountError, match="exists"):
+            accounts.add_user(connection, "ann", "reviewer", "long enough")
+
+
+def test_tokens_are_stored_as_hashes_and_can_be_revoked(engine: Engine) -> None:
+    with engine.begin() as connection:
+        token, secret = accounts.create_token(connection, "platform", "screener")
+        assert secret.startswith(accounts.TOKEN_PREFIX) and len(secret) > 40
+        stored = connection.execute(sa.select(api_tokens.c.token_hash)).scalar_one()
+        assert secret not in stored and len(stored) == 64
+        assert accounts.token_for(connection, secret) == token
+        assert accounts.token_for(connection, secret + "x") is None
+        accounts.revoke_token(connection, token.id)
+        assert accounts.token_for(connection, secret) is None
+
+
+def test_roles_are_ordered() -> None:
+    assert accounts.role_at_least("admin", "reviewer")
+    assert accounts.role_at_least("analyst", "analyst")
+    assert not accounts.role_at_least("reviewer", "analyst")
+    assert not accounts.role_at_least("screener", "reviewer")
+
+
+def test_the_session_key_is_made_once_and_shared(engine: Engine) -> None:
+    assert session_key(engine) == session_key(engine)
+    assert len(session_key(engine)) == 32

@@ -1,0 +1,182 @@
+"""The HTTP API on both backends: screening, stored decisions, review endpoints, limits."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from web_service import FLAGGED_TEXTS, Service, make_service
+
+from redline.pipeline import Pipeline
+from redline.store.decisions import count_decisions
+from redline.types import Post
+from redline.web.config import Limits
+
+
+def test_single_post_is_answered_like_scan_and_stored_once(
+    service: Service, bare_pipeline: Pipeline
+) -> None:
+    body = {"id": "ad-1", "text": FLAGGED_TEXTS["ad-1"], "author": "u1"}
+    first = service.client.post("/v1/screen", json=body, headers=service.auth("screener"))
+    again = service.client.post("/v1/screen", json=body, headers=service.auth("screener"))
+    assert first.status_code == again.status_code == 200
+    expected = bare_pipeline.screen([Post("ad-1", body["text"])])[0].to_dict()
+    assert first.json() == again.json() == expected
+    stored = service.client.get("/v1/decisions/ad-1", headers=service.auth("analyst")).json()
+    assert stored["verdict"] == expected["verdict"] and stored["text"] == body["text"]
+    assert stored["source"] == "token:screener-token"
+    with service.app.state.services.reading() as connection:
+        assert count_decisions(connection) == (1, 1)
+
+
+def test_batch_answers_in_order(service: Service, bare_pipeline: Pipeline) -> None:
+    posts = [{"id": f"p{i}", "text": t} for i, t in enumerate([*FLAGGED_TEXTS.values(), "天气好"])]
+    posts.append({"id": 42, "text": "integer ids are read as text"})
+    response = service.client.post(
+        "/v1/screen", json={"posts": posts}, headers=service.auth("screener")
+    )
+    assert response.status_code == 200
+    answers = response.json()["decisions"]
+    assert [a["id"] for a in answers] == ["p0", "p1", "p2", "p3", "42"]
+    expected = bare_pipeline.screen([Post(str(p["id"]), p["text"]) for p in posts])
+    assert answers == [d.to_dict() for d in expected]
+
+
+def test_decisions_filter_by_verdict_and_pack(service: Service) -> None:
+    posts = [{"id": k, "text": t} for k, t in FLAGGED_TEXTS.items()]
+    posts.append({"id": "ok", "text": "今天天气很好"})
+    service.client.post("/v1/screen", json={"posts": posts}, headers=service.auth("screener"))
+    get = lambda query: service.client.get(  # noqa: E731
+        "/v1/decisions" + query, headers=service.auth("analyst")
+    ).json()["decisions"]
+    assert [d["id"] for d in get("?verdict=allow")] == ["ok"]
+    assert {d["id"] for d in get("?pack=cn")} == set(FLAGGED_TEXTS)
+    assert get("?pack=in") == []
+    assert len(get("?since=2000-01-01T00:00:00Z")) == 4
+    assert get("?until=2000-01-01T00:00:00") == []
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [({"text": "x"}, ["body", "id"]), ({"id": "a"}, ["body", "text"]),
+     ({"id": "a", "text": 5}, ["body", "text"]), ({"id": True, "text": "x"}, ["body", "id"]),
+     ({"posts": [{"id": "a", "text": "x"}, {"id": "b"}]}, ["body", "posts", 1, "text"]),
+     ({"posts": "nope"}, ["body", "posts"])],
+)  # fmt: skip
+def test_schema_errors_are_422_naming_the_field_and_write_nothing(
+    service: Service, body: dict, field: list
+) -> None:
+    response = service.client.post("/v1/screen", json=body, headers=service.auth("screener"))
+    assert response.status_code == 422
+    assert field in [error["loc"] for error in response.json()["detail"]]
+    with service.app.state.services.reading() as connection:
+        assert count_decisions(connection) == (0, 0)
+
+
+def test_bad_json_is_422(service: Service) -> None:
+    response = service.client.post(
+        "/v1/screen", content=b"{not json", headers=service.auth("screener")
+    )
+    assert response.status_code == 422
+
+
+def test_size_limits(db_url: str, bare_pipeline: Pipeline) -> None:
+    limits = Limits(max_body_bytes=4000, max_text_chars=50, max_batch=3)
+    small = make_service(db_url, bare_pipeline, limits)
+    with small.client:
+        _check_size_limits(small)
+
+
+def _check_size_limits(small: Service) -> None:
+    auth = small.auth("screener")
+    long_text = small.client.post("/v1/screen", json={"id": "a", "text": "x" * 51}, headers=auth)
+    assert long_text.status_code == 422
+    assert long_text.json()["detail"][0]["loc"] == ["body", "text"]
+    batch = {"posts": [{"id": str(i), "text": "x"} for i in range(4)]}
+    too_many = small.client.post("/v1/screen", json=batch, headers=auth)
+    assert too_many.status_code == 422 and "at most 3" in too_many.json()["detail"][0]["msg"]
+    huge = small.client.post("/v1/screen", content=b"x" * 5000, headers=auth)
+    assert huge.status_code == 413
+
+    def chunks():
+        yield b'{"id": "a", "text": "'
+        yield b"y" * 5000
+        yield b'"}'
+
+    chunked = small.client.post("/v1/screen", content=chunks(), headers=auth)
+    assert chunked.status_code == 413
+    with small.app.state.services.reading() as connection:
+        assert count_decisions(connection) == (0, 0)
+
+
+def test_rate_limit_per_token(db_url: str, bare_pipeline: Pipeline) -> None:
+    limited = make_service(db_url, bare_pipeline, Limits(rate_per_second=0.01, rate_burst=2))
+    with limited.client:
+        _check_rate_limit(limited)
+
+
+def _check_rate_limit(limited: Service) -> None:
+    statuses = [
+        limited.client.post(
+            "/v1/screen", json={"id": str(i), "text": "x"}, headers=limited.auth("screener")
+        ).status_code
+        for i in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+    other = limited.client.post("/v1/screen", json={"id": "o", "text": "x"},
+                                headers=limited.auth("admin"))  # fmt: skip
+    assert other.status_code == 200  # buckets are per token
+
+
+def test_concurrent_duplicate_posts_are_stored_once(service: Service) -> None:
+    body = {"id": "dup", "text": FLAGGED_TEXTS["ad-2"]}
+
+    def send(_: int) -> int:
+        return service.client.post(
+            "/v1/screen", json=body, headers=service.auth("screener")
+        ).status_code
+
+    with ThreadPoolExecutor(4) as pool:
+        assert set(pool.map(send, range(12))) == {200}
+    with service.app.state.services.reading() as connection:
+        assert count_decisions(connection) == (1, 1)
+    queue = service.client.get("/v1/review/queue", headers=service.auth("reviewer")).json()
+    assert [item["id"] for item in queue["items"]] == ["dup"]
+
+
+def test_review_endpoints_claim_lock_and_decide(service: Service) -> None:
+    posts = [{"id": k, "text": t} for k, t in FLAGGED_TEXTS.items()]
+    service.client.post("/v1/screen", json={"posts": posts}, headers=service.auth("screener"))
+    reviewer, analyst = service.auth("reviewer"), service.auth("analyst")
+    assert service.client.post("/v1/review/claim", json={"id": "ad-1"},
+                               headers=reviewer).status_code == 200  # fmt: skip
+    taken = service.client.post("/v1/review/claim", json={"id": "ad-1"}, headers=analyst)
+    assert taken.status_code == 409
+    not_mine = service.client.post(
+        "/v1/review/decide", json={"id": "ad-1", "action": "confirm"}, headers=analyst
+    )
+    assert not_mine.status_code == 409
+    done = service.client.post(
+        "/v1/review/decide", json={"id": "ad-1", "action": "escalate", "note": "unsure"},
+        headers=reviewer,
+    )  # fmt: skip
+    assert done.status_code == 200 and done.json()["reviewer"] == "token:reviewer-token"
+    bad = service.client.post(
+        "/v1/review/decide", json={"id": "ad-2", "action": "approve"}, headers=reviewer
+    )
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "action"]
+    assert service.client.get("/v1/review/queue?status=escalated",
+                              headers=reviewer).status_code == 403  # fmt: skip
+    escalated = service.client.get("/v1/review/queue?status=escalated", headers=analyst).json()
+    assert [item["id"] for item in escalated["items"]] == ["ad-1"]
+    audit = service.client.get("/v1/audit", headers=analyst).json()["entries"]
+    assert [(e["action"], e["subject"]) for e in audit] == [("review.escalate", "ad-1")]
+    assert service.client.get("/v1/audit/verify", headers=analyst).json()["ok"] is True
+
+
+def test_health_and_openapi(service: Service) -> None:
+    assert service.client.get("/healthz").json() == {"status": "ok"}
+    document = service.client.get("/openapi.json").json()
+    assert {"/v1/screen", "/v1/decisions", "/v1/review/decide", "/v1/rings"} <= set(
+        document["paths"]
+    )

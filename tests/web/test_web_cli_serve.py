@@ -1,0 +1,85 @@
+"""The service's commands: db upgrade, user add, token create, audit verify, export-labels."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from redline.cli import app
+from redline.store import accounts, review
+from redline.store.decisions import ScreenedPost, store_decisions
+from redline.store.engine import create_engine
+from redline.store.migrate import head_revision
+from redline.store.tables import audit_log
+
+runner = CliRunner()
+
+
+def invoke(*args: str, stdin: str | None = None):
+    return runner.invoke(app, list(args), input=stdin)
+
+
+def test_db_upgrade_user_add_token_create(db_url: str) -> None:
+    upgraded = invoke("db", "upgrade", "--db", db_url)
+    assert upgraded.exit_code == 0 and head_revision() in upgraded.stdout
+    added = invoke("user", "add", "ann", "--role", "reviewer", "--db", db_url,
+                   "--password-stdin", stdin="long enough pw\n")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    again = invoke("user", "add", "ann", "--role", "reviewer", "--db", db_url,
+                   "--password-stdin", stdin="long enough pw\n")  # fmt: skip
+    assert again.exit_code == 2 and "exists" in again.output
+    bad_role = invoke("token", "create", "p", "--role", "root", "--db", db_url)
+    assert bad_role.exit_code == 2
+    made = invoke("token", "create", "platform", "--role", "screener", "--db", db_url)
+    assert made.exit_code == 0
+    secret = made.stdout.strip().splitlines()[-1]
+    engine = create_engine(db_url)
+    with engine.connect() as connection:
+        assert accounts.authenticate(connection, "ann", "long enough pw") is not None
+        token = accounts.token_for(connection, secret)
+        assert token is not None and token.role == "screener"
+    engine.dispose()
+
+
+def test_audit_verify_reports_tampering(db_url: str) -> None:
+    for name in ("a", "b", "c"):
+        assert invoke("token", "create", name, "--role", "screener", "--db", db_url).exit_code == 0
+    intact = invoke("audit", "verify", "--db", db_url)
+    assert intact.exit_code == 0 and "3 entries verified" in intact.stdout
+    engine = create_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(audit_log.delete().where(audit_log.c.seq == 2))
+    engine.dispose()
+    broken = invoke("audit", "verify", "--db", db_url)
+    assert broken.exit_code == 1
+    assert "TAMPERED: entry 2 removed" in broken.stdout
+
+
+def test_export_labels_writes_reviewers_final_decisions(db_url: str, tmp_path: Path) -> None:
+    assert invoke("db", "upgrade", "--db", db_url).exit_code == 0
+    engine = create_engine(db_url)
+
+    def post(post_id: str, text: str) -> ScreenedPost:
+        decision = {"id": post_id, "verdict": "violating", "score": 0.9, "clauses": []}
+        return ScreenedPost(text, decision, "token:t")
+
+    with engine.begin() as connection:
+        store_decisions(connection, [post("a", '广告 "引号"'), post("b", "新闻"), post("c", "?")])
+        for post_id, action in (("a", "confirm"), ("b", "dismiss"), ("c", "escalate")):
+            review.claim(connection, post_id, "user:ann")
+            review.decide(connection, post_id, "user:ann", action)
+        rows = connection.execute(sa.select(sa.func.count()).select_from(audit_log)).scalar()
+    engine.dispose()
+    output = tmp_path / "out" / "labels.jsonl"
+    result = invoke("export-labels", "--db", db_url, "-o", str(output))
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert lines == [
+        {"id": "a", "text": '广告 "引号"', "label": "violating_ad"},
+        {"id": "b", "text": "新闻", "label": "benign"},
+    ]
+    assert rows == 3
+    assert not output.with_name("labels.jsonl.partial").exists()

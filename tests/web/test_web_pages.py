@@ -1,0 +1,114 @@
+"""The review queue through its HTML forms: order, evidence, claims, decisions, admin pages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from web_service import FLAGGED_TEXTS, Service, csrf_of
+
+
+def screen_flagged(service: Service) -> None:
+    posts = [{"id": k, "text": t} for k, t in FLAGGED_TEXTS.items()]
+    response = service.client.post(
+        "/v1/screen", json={"posts": posts}, headers=service.auth("screener")
+    )
+    assert response.status_code == 200
+
+
+def test_item_page_highlights_evidence_and_cites_clauses(
+    service: Service, login: Callable[[str], str]
+) -> None:
+    screen_flagged(service)
+    login("reviewer")
+    page = service.client.get("/review/item", params={"id": "ad-1"})
+    marked = re.findall(r"<mark[^>]*>([^<]*)</mark>", page.text)
+    decision = service.client.get("/v1/decisions/ad-1", headers=service.auth("analyst")).json()
+    assert marked and all(piece in FLAGGED_TEXTS["ad-1"] for piece in marked)
+    for clause in decision["clauses"]:
+        assert clause["id"] and clause["pack"] in page.text
+    assert "Claim this post" in page.text  # not claimed yet: no decision form
+    assert 'id="decide-form"' not in page.text
+
+
+def test_work_the_queue_through_forms(service: Service, login: Callable[[str], str]) -> None:
+    screen_flagged(service)
+    csrf = login("reviewer")
+    first = service.client.post("/review/next", data={"csrf": csrf})
+    assert 'id="decide-form"' in first.text
+    seen = []
+    page = first
+    for action in ("confirm", "dismiss", "escalate"):
+        post_id = re.search(r'name="id" value="([^"]+)"', page.text).group(1)
+        seen.append(post_id)
+        page = service.client.post(
+            "/review/decide",
+            data={"csrf": csrf, "id": post_id, "action": action, "note": f"n-{action}"},
+        )
+        assert page.status_code == 200
+    assert sorted(seen) == sorted(FLAGGED_TEXTS)
+    assert "Nothing waiting" in page.text
+    login("analyst")
+    audit = service.client.get("/audit").text
+    assert "Chain intact: 3 entries" in audit
+    assert all(f"review.{a}" in audit for a in ("confirm", "dismiss", "escalate"))
+    assert seen[2] in service.client.get("/review?status=escalated").text
+
+
+def test_a_post_claimed_by_one_reviewer_cannot_be_decided_by_another(
+    service: Service, login: Callable[[str], str]
+) -> None:
+    screen_flagged(service)
+    csrf = login("reviewer")
+    held = service.client.post("/review/next", data={"csrf": csrf})
+    post_id = re.search(r'name="id" value="([^"]+)"', held.text).group(1)
+    csrf = login("analyst")
+    page = service.client.get("/review/item", params={"id": post_id})
+    assert "Claimed by user:reviewer" in page.text and 'id="decide-form"' not in page.text
+    refused = service.client.post(
+        "/review/decide", data={"csrf": csrf, "id": post_id, "action": "dismiss"}
+    )
+    assert refused.status_code == 409
+    nxt = service.client.post("/review/next", data={"csrf": csrf})
+    other = re.search(r'name="id" value="([^"]+)"', nxt.text).group(1)
+    assert other != post_id
+
+
+def test_admin_adds_users_and_tokens_and_each_is_audited(
+    service: Service, login: Callable[[str], str]
+) -> None:
+    csrf = login("admin")
+    added = service.client.post(
+        "/admin/users", data={"name": "dana", "role": "reviewer", "password": "long enough 1",
+                              "csrf": csrf},
+    )  # fmt: skip
+    assert added.status_code == 200 and "dana" in added.text
+    refused = service.client.post(
+        "/admin/users", data={"name": "eve", "role": "reviewer", "password": "short",
+                              "csrf": csrf},
+    )  # fmt: skip
+    assert refused.status_code == 422 and "8 characters" in refused.text
+    made = service.client.post(
+        "/admin/tokens", data={"name": "platform-x", "role": "screener", "csrf": csrf}
+    )
+    secret = re.search(r'id="new-token">([^<]+)<', made.text).group(1)
+    assert (
+        service.client.post(
+            "/v1/screen",
+            json={"id": "z", "text": "x"},
+            headers={"Authorization": f"Bearer {secret}"},
+        ).status_code
+        == 200
+    )
+    assert secret not in service.client.get("/admin/tokens").text  # shown once only
+    audit = service.client.get("/audit").text
+    assert "user.add" in audit and "token.create" in audit
+    assert "cn" in service.client.get("/admin/packs").text
+
+
+def test_logout_ends_the_session(service: Service, login: Callable[[str], str]) -> None:
+    csrf = login("reviewer")
+    page = service.client.post("/logout", data={"csrf": csrf})
+    assert page.url.path == "/login"
+    assert service.client.get("/review", follow_redirects=False).status_code == 303
+    assert csrf_of(page.text) != csrf
