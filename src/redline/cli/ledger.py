@@ -84,11 +84,12 @@ def _config(path: Path | None, watchlist: Path | None = None) -> Any:
 
     overrides: dict[str, Any] = {}
     if watchlist is not None:
+        from redline.ledger.watchlist import WatchlistError, read_watchlist
+
         try:
-            values = [v.strip() for v in watchlist.read_text(encoding="utf-8").splitlines()]
-        except OSError as exc:
-            raise usage_error(f"{watchlist}: {exc}") from None
-        overrides["trading"] = {"watchlist": [v for v in values if v]}
+            overrides["trading"] = {"watchlist": read_watchlist(watchlist)}
+        except WatchlistError as exc:
+            raise usage_error(str(exc)) from None
     try:
         return load_config(path, **overrides)
     except ConfigError as exc:
@@ -406,7 +407,10 @@ def findings_command(
     as_of: AsOfOption = None,
     watchlist: Annotated[
         Path | None,
-        typer.Option("--watchlist", help="Contacts/waybills seen in ads or seizures, one a line"),
+        typer.Option(
+            "--watchlist",
+            help="Contacts/waybills seen in ads or seizures: one a line, or rings.jsonl of `link`",
+        ),
     ] = None,
     integrity: Annotated[
         bool, typer.Option("--verify/--no-verify", help="Also verify the ledger (R13)")
@@ -447,6 +451,22 @@ def findings_command(
     console = Console()
     console.print(table)
     console.print(f"{len(analysis.findings)} findings over {analysis.state.size:,} entries")
+
+
+@ledger_app.command("shipments")
+def shipments_command(
+    source: SourceArgument,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The shipments CSV to write")],
+) -> None:
+    """The ledger's transfers as a shipments CSV for `redline link --shipments`."""
+    from redline.ledger.analysis import project_source
+    from redline.ledger.shipments import write_shipments
+
+    counts = write_shipments(project_source(_source(source)), output)
+    err_console().print(
+        f"wrote {counts.rows:,} shipment rows for {counts.transfers:,} transfers to {output}"
+        + (f"; {counts.without_phone:,} transfers have no phone" if counts.without_phone else "")
+    )
 
 
 def _write_evidence(entries: Any, findings: list[Any], path: Path) -> None:

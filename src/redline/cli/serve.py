@@ -76,6 +76,14 @@ def serve(
     rate: Annotated[float, typer.Option(help="Requests/s per API token and worker.")] = 1000.0,
     burst: Annotated[float, typer.Option(help="Token-bucket burst per API token.")] = 2000.0,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "warning",
+    ledger_db: Annotated[
+        str | None,
+        typer.Option(
+            "--ledger-db",
+            envvar="REDLINE_LEDGER_DB",
+            help="HGR ledger for /v1/ledger (path or URL; default: --db).",
+        ),
+    ] = None,
 ) -> None:
     """Run the review service (API + review queue) under uvicorn."""
     import uvicorn
@@ -84,6 +92,7 @@ def serve(
 
     _engine(db).dispose()  # upgrade once here, never in racing workers
     RingsView(db).close()  # the rings store creates its tables on open: once, here, too
+    _create_ledger_tables(ledger_db or db)  # and so does the ledger
     from redline.cli.app import load_pipeline
 
     load_pipeline(pack, model)  # fail now, with a usage error, on a bad pack or model
@@ -95,6 +104,7 @@ def serve(
         REDLINE_SECURE_COOKIES="1" if secure else "0",
         REDLINE_RATE=str(rate),
         REDLINE_BURST=str(burst),
+        REDLINE_LEDGER_DB=ledger_db or "",
     )
     err_console().print(
         f"redline serving {db} on http://{host}:{port} with {workers} worker(s)"
@@ -109,6 +119,15 @@ def serve(
         log_level=log_level,
         access_log=False,
     )
+
+
+def _create_ledger_tables(url: str) -> None:
+    from redline.ledger.ledger import Ledger
+
+    try:
+        Ledger.open(url).engine.dispose()
+    except Exception as exc:  # a bad URL, an unreachable server
+        raise usage_error(f"cannot open ledger {url}: {exc}") from None
 
 
 @db_app.command("upgrade")
@@ -149,8 +168,14 @@ def user_add(
 @token_app.command("create")
 def token_create(
     name: Annotated[str, typer.Argument(help="What the token is for (unique)")],
-    role: Annotated[str, typer.Option("--role", help="screener, reviewer, analyst or admin")],
+    role: Annotated[
+        str, typer.Option("--role", help="screener, reviewer, analyst, admin or institution")
+    ],
     db: DbOption = DEFAULT_DB,
+    institution: Annotated[
+        str | None,
+        typer.Option("--institution", help="For --role institution: the ledger inst_id it writes"),
+    ] = None,
 ) -> None:
     """Create an API token and print it once: only its hash is kept."""
     from redline.store import accounts, audit
@@ -158,11 +183,13 @@ def token_create(
     engine = _engine(db)
     try:
         with engine.begin() as connection:
-            token, secret = accounts.create_token(connection, name, role)
-            audit.append(connection, _cli_actor(), "token.create", token.principal, {"role": role})
+            token, secret = accounts.create_token(connection, name, role, institution)
+            details = {"role": role, **({"institution": institution} if institution else {})}
+            audit.append(connection, _cli_actor(), "token.create", token.principal, details)
     except accounts.AccountError as exc:
         raise usage_error(str(exc)) from None
-    err_console().print(f"token {name} ({role}); shown once, store it now:")
+    bound = f", institution {institution}" if institution else ""
+    err_console().print(f"token {name} ({role}{bound}); shown once, store it now:")
     typer.echo(secret)
 
 

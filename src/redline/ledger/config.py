@@ -10,6 +10,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from redline.ledger.watchlist import normalize_contact as normalize_contact  # re-exported
+from redline.ledger.watchlist import watch_keys
+
 RULE_IDS = tuple(f"R{n}" for n in range(1, 15))
 
 
@@ -84,13 +87,8 @@ def load_config(path: Path | None = None, **overrides: Any) -> LedgerConfig:
             genetic_data_types=frozenset(raw["scope"]["genetic_data_types"]),
             collection_scope=str(raw["scope"]["collection_scope"]),
             storage_scope=str(raw["scope"]["storage_scope"]),
-            watchlist=frozenset(normalize_contact(v) for v in raw["trading"]["watchlist"]),
+            watchlist=frozenset(k for v in raw["trading"]["watchlist"] for k in watch_keys(v)),
             rules=rules,
         )
     except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
         raise ConfigError(f"ledger configuration: bad or missing value ({exc!r})") from None
-
-
-def normalize_contact(value: str) -> str:
-    """Contacts compare without case, spaces or dashes: "+86 138-0000" == "+861380000"."""
-    return "".join(ch for ch in str(value).lower() if ch not in " -\t")

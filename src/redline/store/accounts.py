@@ -24,6 +24,9 @@ USER_ROLES = ("reviewer", "analyst", "admin")
 the audit log; admins also manage users, tokens and packs."""
 TOKEN_ROLES = ("screener", *USER_ROLES)
 """Machines may also be mere screeners: they can call /v1/screen and nothing else."""
+INSTITUTION_ROLE = "institution"
+"""A machine of one institution: it writes that institution's ledger events and reads its
+findings, nothing else. Outside the ranking above: it is neither weaker nor stronger."""
 TOKEN_PREFIX = "rl_"
 MAX_NAME = 64
 
@@ -58,6 +61,8 @@ class ApiToken:
     prefix: str
     created_at: datetime
     revoked_at: datetime | None
+    institution: str | None = None
+    """The ledger institution an `institution` token is bound to (None for other roles)."""
 
     @property
     def principal(self) -> str:
@@ -65,7 +70,10 @@ class ApiToken:
 
 
 def role_at_least(role: str, minimum: str) -> bool:
-    """Whether `role` has every power of `minimum` (screener < reviewer < analyst < admin)."""
+    """Whether `role` has every power of `minimum` (screener < reviewer < analyst < admin);
+    the institution role satisfies only itself."""
+    if INSTITUTION_ROLE in (role, minimum):
+        return role == minimum
     return TOKEN_ROLES.index(role) >= TOKEN_ROLES.index(minimum)
 
 
@@ -141,25 +149,39 @@ def update_user(
 
 
 def _token(row: sa.Row) -> ApiToken:  # type: ignore[type-arg]
-    return ApiToken(row.id, row.name, row.role, row.prefix, row.created_at, row.revoked_at)
+    return ApiToken(
+        row.id, row.name, row.role, row.prefix, row.created_at, row.revoked_at, row.institution
+    )
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_token(connection: Connection, name: str, role: str) -> tuple[ApiToken, str]:
-    """A new token and its secret text, which is not stored and cannot be shown again."""
+def create_token(
+    connection: Connection, name: str, role: str, institution: str | None = None
+) -> tuple[ApiToken, str]:
+    """A new token and its secret text, which is not stored and cannot be shown again.
+
+    An `institution` token must name the ledger institution it writes for; others must not.
+    """
     _check_name(name)
-    if role not in TOKEN_ROLES:
-        raise AccountError(f"role must be one of {', '.join(TOKEN_ROLES)}, not {role!r}")
+    if role not in (*TOKEN_ROLES, INSTITUTION_ROLE):
+        roles = ", ".join((*TOKEN_ROLES, INSTITUTION_ROLE))
+        raise AccountError(f"role must be one of {roles}, not {role!r}")
+    if role == INSTITUTION_ROLE:
+        if not institution:
+            raise AccountError("an institution token needs --institution (the ledger inst_id)")
+        _check_name(institution)
+    elif institution is not None:
+        raise AccountError(f"only {INSTITUTION_ROLE} tokens are bound to an institution")
     if connection.execute(sa.select(api_tokens.c.id).where(api_tokens.c.name == name)).first():
         raise AccountError(f"token {name!r} exists already")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token_id = connection.execute(
         api_tokens.insert().values(
             name=name, role=role, token_hash=_digest(secret), prefix=secret[:8],
-            created_at=utcnow(), revoked_at=None,
+            created_at=utcnow(), revoked_at=None, institution=institution,
         ).returning(api_tokens.c.id)
     ).scalar_one()  # fmt: skip
     row = connection.execute(sa.select(api_tokens).where(api_tokens.c.id == token_id)).one()

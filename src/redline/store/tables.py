@@ -81,6 +81,7 @@ api_tokens = sa.Table(
     sa.Column("prefix", sa.String(16), nullable=False),  # shown in listings, never enough to use
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("revoked_at", UtcDateTime, nullable=True),
+    sa.Column("institution", sa.String(64), nullable=True),  # the ledger inst_id it may write
 )
 
 review_items = sa.Table(

@@ -25,6 +25,7 @@ from redline.store.migrate import ensure_current, upgrade
 from redline.store.settings import session_key
 from redline.web import (
     api_decisions,
+    api_ledger,
     api_review,
     api_rings,
     api_screen,
@@ -93,6 +94,7 @@ def create_app(
         warm_up(svc.pipeline)
         yield
         svc.rings.close()
+        ledger.close()
         engine.dispose()
 
     app = FastAPI(
@@ -104,7 +106,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = svc
-    for module in (api_screen, api_decisions, api_review, api_rings):
+    app.state.ledger = ledger = api_ledger.LedgerHandle(config.ledger_db or db_url)
+    for module in (api_screen, api_decisions, api_review, api_rings, api_ledger):
         app.include_router(module.router)
     for module in (pages_auth, pages_review, pages_audit, pages_admin):
         app.include_router(module.router)
@@ -161,6 +164,7 @@ def app_from_env() -> FastAPI:
         limits=limits,
         secure_cookies=env.get("REDLINE_SECURE_COOKIES", "1") == "1",
         claim_ttl=timedelta(seconds=float(env.get("REDLINE_CLAIM_TTL_S", 600))),
+        ledger_db=env.get("REDLINE_LEDGER_DB") or None,
     )
     packs = tuple(p for p in env.get("REDLINE_PACKS", "").split(",") if p)
     return create_app(

@@ -26,6 +26,7 @@ class Caller:
     principal: str
     role: str
     user: accounts.User | None = None
+    institution: str | None = None  # the ledger institution of an `institution` token
 
 
 def _unauthorised(detail: str) -> HTTPException:
@@ -34,8 +35,9 @@ def _unauthorised(detail: str) -> HTTPException:
     )
 
 
-def token_caller(minimum_role: str) -> Callable[..., Caller]:
-    """A dependency: the API token in `Authorization: Bearer`, with at least this role."""
+def token_caller(minimum_role: str, *also: str) -> Callable[..., Caller]:
+    """A dependency: the API token in `Authorization: Bearer`, with at least this role (or one
+    of the roles in `also`, e.g. the unranked `institution`)."""
 
     async def dependency(request: Request, svc: Annotated[Services, Depends(services)]) -> Caller:
         """Async, run inline on the event loop: one indexed lookup, mostly served from cache."""
@@ -58,11 +60,10 @@ def token_caller(minimum_role: str) -> Callable[..., Caller]:
                 f"rate limit of {svc.config.limits.rate_per_second:g} requests/s exceeded",
                 headers={"Retry-After": str(max(1, math.ceil(wait)))},
             )
-        if not accounts.role_at_least(token.role, minimum_role):
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN, f"this needs the {minimum_role} role or above"
-            )
-        return Caller(token.principal, token.role)
+        if not accounts.role_at_least(token.role, minimum_role) and token.role not in also:
+            wanted = " or ".join((f"the {minimum_role} role or above", *also))
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"this needs {wanted}")
+        return Caller(token.principal, token.role, institution=token.institution)
 
     return dependency
 

@@ -26,3 +26,5 @@ class WebConfig:
     claim_ttl: timedelta = timedelta(minutes=10)
     token_cache_s: float = 5.0
     """How long a worker trusts a token lookup: a revoked token works at most this long."""
+    ledger_db: str | None = None
+    """The HGR ledger that /v1/ledger writes to (path or URL); None: the service's database."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from redline.ledger.config import normalize_contact
 from redline.ledger.rules.base import Context, Finding
+from redline.ledger.watchlist import watched
 
 
 def r12_trading(ctx: Context) -> list[Finding]:
@@ -18,13 +18,11 @@ def r12_trading(ctx: Context) -> list[Finding]:
             per_item = transfer.price / Decimal(len(transfer.items))
             if per_item > band:
                 reasons.append(f"price {per_item} per specimen above the cost band {band}")
-        keys = [
-            *transfer.contacts,
-            transfer.waybill,
-            transfer.recipient,
-            transfer.customs_declaration,
-        ]
-        seen = sorted({k for k in keys if k and normalize_contact(k) in watch})
+        others = [transfer.waybill, transfer.recipient, transfer.customs_declaration]
+        seen = sorted(
+            {k for k in transfer.contacts if watched(k, watch)}
+            | {k for k in others if k and watched(k, watch, phone=False)}
+        )
         if seen:
             reasons.append(f"counterparty seen in detected ads or seizures: {', '.join(seen)}")
         if reasons:
@@ -34,8 +32,10 @@ def r12_trading(ctx: Context) -> list[Finding]:
                 ctx.finding("R12", transfer.from_inst, message, entities, [transfer.seq])
             )
     for institution in ctx.state.institutions.values():
-        keys = [*institution.contacts, institution.address]
-        seen = sorted({k for k in keys if k and normalize_contact(k) in watch})
+        seen = sorted(
+            {k for k in institution.contacts if watched(k, watch)}
+            | {a for a in [institution.address] if a and watched(a, watch, phone=False)}
+        )
         if seen:
             message = f"institution {institution.id}'s contacts seen in ads: {', '.join(seen)}"
             findings.append(
