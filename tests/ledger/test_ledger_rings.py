@@ -156,3 +156,72 @@ def test_watchlists_compare_phones_in_e164_and_other_values_as_written(
     code, output = cli("ledger", "findings", ledger_db, "--no-verify", "--watchlist", broken)
     assert code == 2
     assert "line 2: not a ring" in " ".join(output.split())
+
+
+def _rewrite_findings(packet: Path, change: Any) -> None:
+    """Tamper as a careful forger would: change a finding and re-hash the manifest to match."""
+    import hashlib
+    import zipfile
+
+    with zipfile.ZipFile(packet) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    lines = [json.loads(line) for line in files["ledger/findings.jsonl"].splitlines()]
+    change(lines[0])
+    files["ledger/findings.jsonl"] = "".join(json.dumps(x) + "\n" for x in lines).encode()
+    manifest = json.loads(files["manifest.json"])
+    data = files["ledger/findings.jsonl"]
+    manifest["files"]["ledger/findings.jsonl"] = {
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "bytes": len(data),
+    }
+    files["manifest.json"] = json.dumps(manifest).encode()
+    digest = hashlib.sha256(files["manifest.json"]).hexdigest()
+    files["manifest.sha256"] = f"{digest}  manifest.json\n".encode()
+    with zipfile.ZipFile(packet, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+
+
+def test_a_ring_packet_carries_ledger_findings_with_their_proofs(
+    ledger_db: Path, tmp_path: Path
+) -> None:
+    shipments, out, store = tmp_path / "s.csv", tmp_path / "linked", tmp_path / "rings.db"
+    assert cli("ledger", "shipments", ledger_db, "-o", shipments)[0] == 0
+    posts, verdicts = _link_inputs(tmp_path)
+    code, output = cli(
+        "link", posts, "--verdicts", verdicts, "--shipments", shipments, "-o", out,
+        "--store", store, "--max-reports", "0",
+    )  # fmt: skip
+    assert code == 0, output
+    ring_id = json.loads((out / "rings.jsonl").read_text().splitlines()[0])["ring_id"]
+    assert cli("ledger", "keygen", tmp_path / "operator.key")[0] == 0
+    code, output = cli("ledger", "checkpoint", ledger_db, "--key", tmp_path / "operator.key")
+    assert code == 0, output
+    evidence = tmp_path / "evidence.jsonl"
+    code, output = cli(
+        "ledger", "findings", ledger_db, "--json", "--no-verify",
+        "--watchlist", out / "rings.jsonl", "--evidence", evidence,
+    )  # fmt: skip
+    assert code == 0, output
+
+    packet = tmp_path / "ring.zip"
+    code, output = cli("packet", ring_id, "-o", packet, "--store", store, "--findings", evidence)
+    assert code == 0, output
+    code, output = cli("verify", packet)
+    assert code == 0 and "ledger findings: every entry proved" in output, output
+
+    def forge(finding: dict[str, Any]) -> None:
+        entry = finding["entries"][0]["entry"]
+        entry["payload"] = entry["payload"][:-1] + ',"forged":true}'  # canonical JSON text
+
+    _rewrite_findings(packet, forge)
+    code, output = cli("verify", packet)
+    assert code == 1 and "finding does not check" in output, output
+
+
+def test_a_packet_refuses_findings_that_do_not_check(ledger_db: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"finding": {}, "checkpoint": {}, "entries": []}\n', encoding="utf-8")
+    code, output = cli("packet", "ring-000001", "-o", tmp_path / "p.zip", "--findings", bad)
+    assert code == 2 and "bad.jsonl:1" in output, output
+    assert not (tmp_path / "p.zip").exists()

@@ -122,11 +122,31 @@ def packet(
         str | None,
         typer.Option("--store", help=f"Ring store path or URL (default: ${STORE_ENV} or rings.db)"),
     ] = None,
+    findings: Annotated[
+        Path | None,
+        typer.Option(
+            "--findings",
+            help="Ledger findings with inclusion proofs (`redline ledger findings --evidence`)",
+        ),
+    ] = None,
 ) -> None:
     """Write a ring's evidence packet: posts, verdicts, graph, report, SHA-256 manifest."""
     from redline.link_report.packet import write_packet
     from redline.link_report.render import render_ring
     from redline.store.rings import RingStore
+
+    extra: dict[str, bytes] = {}
+    if findings is not None:
+        from redline.ledger.evidence import FINDINGS_FILE, EvidenceError, checked_packets
+
+        if not findings.is_file():
+            raise usage_error(f"no such file: {findings}")
+        data = findings.read_bytes()
+        try:
+            checked_packets(data, str(findings))
+        except EvidenceError as exc:
+            raise usage_error(str(exc)) from None
+        extra[FINDINGS_FILE] = data
 
     location = store or os.environ.get(STORE_ENV) or "rings.db"
     if "://" not in location and not Path(location).is_file():
@@ -139,7 +159,7 @@ def packet(
         files = rendered.packet_files(ring_store.events(ring_id))
     finally:
         ring_store.close()
-    manifest = write_packet(output, files, {"ring_id": ring_id})
+    manifest = write_packet(output, {**files, **extra}, {"ring_id": ring_id})
     err_console().print(f"wrote {output}: {len(manifest['files'])} files + manifest")
 
 
@@ -161,5 +181,25 @@ def verify(packet_file: Annotated[Path, typer.Argument(help="Evidence packet (.z
             console.print(f"{label}: {name}")
     if result.error:
         console.print(f"error: {result.error}")
-    console.print("packet intact" if result.ok else "packet ALTERED")
-    raise typer.Exit(0 if result.ok else TAMPERED_EXIT)
+    proofs_ok = not result.ok or _findings_hold(packet_file, console)
+    console.print("packet intact" if result.ok and proofs_ok else "packet ALTERED")
+    raise typer.Exit(0 if result.ok and proofs_ok else TAMPERED_EXIT)
+
+
+def _findings_hold(packet_file: Path, console: Any) -> bool:
+    """Re-check the inclusion proofs of ledger findings in the packet, if it holds any."""
+    import zipfile
+
+    from redline.ledger.evidence import FINDINGS_FILE, EvidenceError, checked_packets
+
+    with zipfile.ZipFile(packet_file) as archive:
+        if FINDINGS_FILE not in archive.namelist():
+            return True
+        data = archive.read(FINDINGS_FILE)
+    try:
+        count = len(checked_packets(data, FINDINGS_FILE))
+    except EvidenceError as exc:
+        console.print(f"finding does not check: {exc}")
+        return False
+    console.print(f"{count} ledger findings: every entry proved by its signed checkpoint")
+    return True

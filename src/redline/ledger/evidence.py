@@ -73,3 +73,27 @@ def check_packet(packet: dict[str, Any]) -> list[str]:
         ):
             problems.append(f"entry {entry.seq}: not included in the checkpoint's tree")
     return problems
+
+
+FINDINGS_FILE = "ledger/findings.jsonl"
+"""Where a ring's evidence packet (`redline packet --findings`) keeps ledger findings."""
+
+
+def checked_packets(data: bytes, source: str) -> list[dict[str, Any]]:
+    """The evidence packets of a JSONL file (`findings --evidence`), each proved; else an error
+    naming the line: a finding that does not check must not go into a court's evidence."""
+    import json
+
+    packets = []
+    for number, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            packet = json.loads(line)
+            problems = check_packet(packet)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise EvidenceError(f"{source}:{number}: not an evidence packet: {exc}") from None
+        if problems:
+            raise EvidenceError(f"{source}:{number}: {'; '.join(problems)}")
+        packets.append(packet)
+    return packets
