@@ -235,6 +235,23 @@ def test_arrow_chunk_rejects_like_the_row_reader() -> None:
 
 def test_jsonl_chunk_counts_every_non_blank_line() -> None:
     lines = [b'{"id": 1, "text": "a"}\n', b"\n", b"oops\n", b'{"id": "b", "text": "c"}']
-    columns = JsonlChunk("s", 5, lines).decode()
+    columns = JsonlChunk("s", 5, b"".join(lines)).decode()
     assert columns.ids == ["1", "b"] and columns.read == 3
     assert [r.line for r in columns.rejects] == [7]
+
+
+@pytest.mark.parametrize("block_bytes", [1, 7, 1 << 22])
+def test_line_blocks_cut_every_size_lines_whatever_the_read_size(
+    block_bytes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from redline.run import chunks
+
+    monkeypatch.setattr(chunks, "_BLOCK_BYTES", block_bytes)
+    data = b'{"a": 1}\n\n{"b": 2}\r\nxyz\n{"c": 3}'  # five lines, the last without newline
+    blocks = list(chunks._line_blocks(io.BytesIO(data), 2))
+    assert [count for _, count in blocks] == [2, 2, 1]
+    assert b"".join(block for block, _ in blocks) == data
+    second = JsonlChunk("s", 1, blocks[1][0]).lines
+    assert second == [b'{"b": 2}\r\n', b"xyz\n"]

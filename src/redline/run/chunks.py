@@ -19,7 +19,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -78,12 +78,23 @@ class Columns:
 
 @dataclass(frozen=True, slots=True)
 class JsonlChunk:
-    """Raw JSONL lines, numbered from `first_line`; blank lines are skipped when decoded."""
+    """Raw JSONL lines as one block of bytes, numbered from `first_line`; blank lines are
+    skipped when decoded. One bytes object, not a list of lines, so the reading process neither
+    splits nor pickles record by record: the worker does that."""
 
     source: str
     first_line: int
-    lines: list[bytes]
+    data: bytes
     carry: tuple[str, ...] = ()
+
+    @property
+    def lines(self) -> list[bytes]:
+        """The block's lines, each with its newline (the last may have none)."""
+        pieces = self.data.split(b"\n")
+        lines = [piece + b"\n" for piece in pieces[:-1]]
+        if pieces[-1]:
+            lines.append(pieces[-1])
+        return lines
 
     def decode(self) -> Columns:
         ids: list[str] = []
@@ -229,11 +240,44 @@ def _jsonl_chunks(
         if resume.offset:
             stream.seek(resume.offset)
         offset, line = resume.offset, resume.line
-        while lines := list(islice(stream, size)):
-            chunk = JsonlChunk(source, line + 1, lines, carry)
-            offset += sum(map(len, lines))
-            line += len(lines)
-            yield chunk, Position(index, offset, line)
+        for block, count in _line_blocks(stream, size):
+            yield (
+                JsonlChunk(source, line + 1, block, carry),
+                Position(index, offset + len(block), line + count),
+            )
+            offset += len(block)
+            line += count
+
+
+_BLOCK_BYTES = 1 << 22
+
+
+def _line_blocks(stream: BinaryIO, size: int) -> Iterator[tuple[bytes, int]]:
+    """Runs of `size` lines (the last run may be shorter, its last line may lack a newline) as
+    one bytes object each, with their line count: split on newlines only, like iterating a
+    binary file, but with one `find` per line instead of one object per line."""
+    buffer = b""
+    while True:
+        block = stream.read(_BLOCK_BYTES)
+        buffer = buffer + block if buffer else block
+        start = 0
+        while True:
+            end, position = start, start
+            for _ in range(size):
+                found = buffer.find(b"\n", position)
+                if found < 0:
+                    break
+                position = end = found + 1
+            else:
+                yield buffer[start:end], size
+                start = end
+                continue
+            break
+        buffer = buffer[start:]
+        if not block:
+            if buffer:
+                yield buffer, buffer.count(b"\n") + (not buffer.endswith(b"\n"))
+            return
 
 
 def _csv_chunks(
