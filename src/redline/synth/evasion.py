@@ -10,10 +10,11 @@ family on posts that really carry it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from functools import cache
 from random import Random
+
+from redline.variants import aksharas
 
 Evasion = Callable[[str, str, Random], str]
 
@@ -22,24 +23,107 @@ LATIN = frozenset({"en", "hi-Latn"})
 ALL_LANGS = frozenset({"zh-Hans", "zh-Hant", "en", "hi", "hi-Latn"})
 
 _KEYWORDS_ZH = (
-    "胎儿性别鉴定", "性别鉴定", "验血", "抽血", "寄血", "测男女", "查男女", "验性别", "测性别",
-    "性别", "男女", "鉴定", "胎儿", "香港", "男孩", "女孩", "男宝", "女宝", "儿子", "生男",
-    "试管", "选性别", "化验", "检测", "血样", "微信", "转胎", "孕妇", "宝妈", "孕妈", "抗凝管",
-    "实验室", "胚胎",
+    "胎儿性别鉴定",
+    "性别鉴定",
+    "验血",
+    "抽血",
+    "寄血",
+    "测男女",
+    "查男女",
+    "验性别",
+    "测性别",
+    "性别",
+    "男女",
+    "鉴定",
+    "胎儿",
+    "香港",
+    "男孩",
+    "女孩",
+    "男宝",
+    "女宝",
+    "儿子",
+    "生男",
+    "试管",
+    "选性别",
+    "化验",
+    "检测",
+    "血样",
+    "微信",
+    "转胎",
+    "孕妇",
+    "宝妈",
+    "孕妈",
+    "抗凝管",
+    "实验室",
+    "胚胎",
 )
 _KEYWORDS_LATIN = {
-    "en": ("gender", "sex", "boy", "girl", "blood", "test", "embryo", "embryos", "selection",
-           "balancing", "son", "daughter", "sample", "kit", "lab", "WeChat", "WhatsApp", "IVF",
-           "PGT", "DNA", "baby", "ultrasound", "courier"),
-    "hi-Latn": ("ling", "jaanch", "beta", "beti", "ladka", "ladki", "gender", "test", "boy",
-                "girl", "blood", "sample", "dawa", "guarantee", "IVF", "ultrasound", "betiyan"),
+    "en": (
+        "gender",
+        "sex",
+        "boy",
+        "girl",
+        "blood",
+        "test",
+        "embryo",
+        "embryos",
+        "selection",
+        "balancing",
+        "son",
+        "daughter",
+        "sample",
+        "kit",
+        "lab",
+        "WeChat",
+        "WhatsApp",
+        "IVF",
+        "PGT",
+        "DNA",
+        "baby",
+        "ultrasound",
+        "courier",
+    ),
+    "hi-Latn": (
+        "ling",
+        "jaanch",
+        "beta",
+        "beti",
+        "ladka",
+        "ladki",
+        "gender",
+        "test",
+        "boy",
+        "girl",
+        "blood",
+        "sample",
+        "dawa",
+        "guarantee",
+        "IVF",
+        "ultrasound",
+        "betiyan",
+    ),
 }
-_KEYWORDS_HI = ("लिंग", "जांच", "बेटा", "बेटी", "बेटे", "लड़का", "लड़की", "टेस्ट", "अल्ट्रासाउंड",
-                "भ्रूण", "पुत्र", "खून", "सैंपल", "दवा", "गारंटी", "बेटियाँ")
+_KEYWORDS_HI = (
+    "लिंग",
+    "जांच",
+    "बेटा",
+    "बेटी",
+    "बेटे",
+    "लड़का",
+    "लड़की",
+    "टेस्ट",
+    "अल्ट्रासाउंड",
+    "भ्रूण",
+    "पुत्र",
+    "खून",
+    "सैंपल",
+    "दवा",
+    "गारंटी",
+    "बेटियाँ",
+)
 
 _ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
 _SYMBOLS = ("*", ".", "·", "-", "_", "/", "|", "•", "~", "❤", "+")
-_VIRAMA = "\u094d"
 
 
 @cache
@@ -104,23 +188,9 @@ def _rewrite(text: str, spans: list[tuple[int, int]], rewrite: Callable[[str], s
     return "".join(pieces)
 
 
-def _clusters(word: str) -> list[str]:
-    """Split into user-perceived characters so Devanagari vowel signs stay on their consonant."""
-    clusters: list[str] = []
-    for char in word:
-        joins = clusters and (
-            unicodedata.category(char).startswith("M") or clusters[-1].endswith(_VIRAMA)
-        )
-        if joins:
-            clusters[-1] += char
-        else:
-            clusters.append(char)
-    return clusters
-
-
 def _split_with(separator: Callable[[], str]) -> Callable[[str], str]:
     def split(word: str) -> str:
-        parts = _clusters(word)
+        parts = aksharas(word)
         out = parts[0]
         for part in parts[1:]:
             out += separator() + part
@@ -212,10 +282,26 @@ def initials(text: str, lang: str, rng: Random) -> str:
 
 
 _HOMOPHONES = {
-    "血": ("雪", "穴"), "性": ("姓",), "验": ("燕", "彦"), "驗": ("燕", "彥"), "别": ("彆",),
-    "別": ("彆",), "鉴": ("监", "见"), "鑒": ("監", "見"), "鑑": ("監",), "男": ("楠", "南"),
-    "微": ("薇", "威"), "胎": ("台",), "测": ("侧", "策"), "測": ("側", "策"), "检": ("捡",),
-    "檢": ("撿",), "查": ("茶", "察"), "孕": ("运",), "化": ("花",), "寄": ("济",),
+    "血": ("雪", "穴"),
+    "性": ("姓",),
+    "验": ("燕", "彦"),
+    "驗": ("燕", "彥"),
+    "别": ("彆",),
+    "別": ("彆",),
+    "鉴": ("监", "见"),
+    "鑒": ("監", "見"),
+    "鑑": ("監",),
+    "男": ("楠", "南"),
+    "微": ("薇", "威"),
+    "胎": ("台",),
+    "测": ("侧", "策"),
+    "測": ("側", "策"),
+    "检": ("捡",),
+    "檢": ("撿",),
+    "查": ("茶", "察"),
+    "孕": ("运",),
+    "化": ("花",),
+    "寄": ("济",),
 }
 _HOMOPHONE_CHARS = re.compile("[" + "".join(_HOMOPHONES) + "]")
 
@@ -236,8 +322,11 @@ def homophones(text: str, lang: str, rng: Random) -> str:
                 chars[spot] = rng.choice(_HOMOPHONES[word[spot]])
         return "".join(chars)
 
-    spans = [span for span in _target_spans(text, lang, rng)
-             if _HOMOPHONE_CHARS.search(text[span[0]:span[1]])]
+    spans = [
+        span
+        for span in _target_spans(text, lang, rng)
+        if _HOMOPHONE_CHARS.search(text[span[0] : span[1]])
+    ]
     if not spans:
         spans = [match.span() for match in _HOMOPHONE_CHARS.finditer(text)]
     return _rewrite(text, spans, rewrite)
@@ -378,14 +467,48 @@ def digit_styles(text: str, lang: str, rng: Random) -> str:
 
 
 _EMOJI = {
-    "zh": {"血": "🩸", "男孩": "👦", "女孩": "👧", "男宝": "👦", "女宝": "👧", "儿子": "👦",
-           "女儿": "👧", "兒子": "👦", "女兒": "👧", "男女": "♂♀", "宝宝": "👶", "寶寶": "👶",
-           "香港": "🇭🇰", "男": "♂", "女": "♀"},
-    "en": {"blood": "🩸", "boy": "👦", "girl": "👧", "baby": "👶", "male": "♂", "female": "♀",
-           "son": "👦", "daughter": "👧", "Hong Kong": "🇭🇰", "boys": "👦", "girls": "👧"},
+    "zh": {
+        "血": "🩸",
+        "男孩": "👦",
+        "女孩": "👧",
+        "男宝": "👦",
+        "女宝": "👧",
+        "儿子": "👦",
+        "女儿": "👧",
+        "兒子": "👦",
+        "女兒": "👧",
+        "男女": "♂♀",
+        "宝宝": "👶",
+        "寶寶": "👶",
+        "香港": "🇭🇰",
+        "男": "♂",
+        "女": "♀",
+    },
+    "en": {
+        "blood": "🩸",
+        "boy": "👦",
+        "girl": "👧",
+        "baby": "👶",
+        "male": "♂",
+        "female": "♀",
+        "son": "👦",
+        "daughter": "👧",
+        "Hong Kong": "🇭🇰",
+        "boys": "👦",
+        "girls": "👧",
+    },
     "hi": {"बेटा": "👦", "बेटी": "👧", "लड़का": "👦", "लड़की": "👧", "खून": "🩸", "बच्चे": "👶"},
-    "hi-Latn": {"beta": "👦", "beti": "👧", "ladka": "👦", "ladki": "👧", "blood": "🩸",
-                "boy": "👦", "girl": "👧", "baby": "👶", "khoon": "🩸"},
+    "hi-Latn": {
+        "beta": "👦",
+        "beti": "👧",
+        "ladka": "👦",
+        "ladki": "👧",
+        "blood": "🩸",
+        "boy": "👦",
+        "girl": "👧",
+        "baby": "👶",
+        "khoon": "🩸",
+    },
 }
 
 
@@ -416,8 +539,12 @@ def leetspeak(text: str, lang: str, rng: Random) -> str:
     """Digits for letters in Latin keywords: g3nd3r, s3x, b0y."""
 
     def rewrite(word: str) -> str:
-        out = [_LEET[c.lower()] if c.lower() in "aeios" or (
-            c.lower() in _LEET and rng.random() < 0.3) else c for c in word]
+        out = [
+            _LEET[c.lower()]
+            if c.lower() in "aeios" or (c.lower() in _LEET and rng.random() < 0.3)
+            else c
+            for c in word
+        ]
         if "".join(out) == word:
             out = [_LEET.get(c.lower(), c) for c in word]
         return "".join(out)
@@ -426,9 +553,31 @@ def leetspeak(text: str, lang: str, rng: Random) -> str:
 
 
 _LOOKALIKE = {
-    "a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і", "s": "ѕ",
-    "j": "ј", "B": "В", "H": "Н", "K": "К", "M": "М", "T": "Т", "A": "Α", "E": "Ε", "O": "Ο",
-    "P": "Ρ", "C": "С", "X": "Χ", "N": "Ν", "I": "Ι", "v": "ν", "n": "п",
+    "a": "а",
+    "e": "е",
+    "o": "о",
+    "p": "р",
+    "c": "с",
+    "x": "х",
+    "y": "у",
+    "i": "і",
+    "s": "ѕ",
+    "j": "ј",
+    "B": "В",
+    "H": "Н",
+    "K": "К",
+    "M": "М",
+    "T": "Т",
+    "A": "Α",
+    "E": "Ε",
+    "O": "Ο",
+    "P": "Ρ",
+    "C": "С",
+    "X": "Χ",
+    "N": "Ν",
+    "I": "Ι",
+    "v": "ν",
+    "n": "п",
 }
 
 
@@ -500,7 +649,17 @@ APPLIES: dict[str, frozenset[str]] = {
     "wechat_markers": ZH | {"en"},
     "leetspeak": LATIN,
     "lookalike": LATIN,
-    **{name: ALL_LANGS for name in ("spacing", "symbols", "codewords", "digit_styles", "emoji",
-                                    "zero_width", "fullwidth")},
+    **{
+        name: ALL_LANGS
+        for name in (
+            "spacing",
+            "symbols",
+            "codewords",
+            "digit_styles",
+            "emoji",
+            "zero_width",
+            "fullwidth",
+        )
+    },
 }
 """The languages each family is meant for; elsewhere it returns the text unchanged."""
