@@ -88,3 +88,14 @@ def test_devanagari_words_are_spaced_out_one_at_a_time_then_all() -> None:
     assert spaced_out("जेंडर टेस्ट") == ["जें ड र टेस्ट", "जेंडर टे स्ट", "जें ड र टे स्ट"]
     assert spaced_out("gender test") == []
     assert spaced_out("ल") == []
+
+
+def test_initials_of_a_run_are_generated_only_when_hanzi_anchor_them() -> None:
+    found = spellings("宝宝性别", homophones={}, initials_min=9)
+    assert "宝宝xb" in found and "bb性别" in found
+    assert "bbxb" not in found  # bare initials: initials_min governs those
+    assert not [
+        s
+        for s in spellings("验y", homophones={}, initials_min=9)
+        if s.endswith("y") and len(s) == 2
+    ]

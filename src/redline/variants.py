@@ -22,7 +22,8 @@ EXTRA_READINGS: Mapping[str, tuple[str, ...]] = {"血": ("xue", "xie")}
 """Readings besides the most common one that ads really use (验血 as "yanxie")."""
 
 
-def _is_hanzi(char: str) -> bool:
+def is_hanzi(char: str) -> bool:
+    """Whether `char` is a Chinese character (the ranges the normaliser treats as ideographs)."""
     code = ord(char)
     return any(first <= code <= last for first, last in IDEOGRAPH_RANGES)
 
@@ -40,12 +41,12 @@ def _readings(term: str) -> list[tuple[str, ...]]:
     readings: list[tuple[str, ...]] = []
     index = 0
     while index < len(term):
-        if not _is_hanzi(term[index]):
+        if not is_hanzi(term[index]):
             readings.append((term[index],))
             index += 1
             continue
         end = index
-        while end < len(term) and _is_hanzi(term[end]):
+        while end < len(term) and is_hanzi(term[end]):
             end += 1
         run = term[index:end]
         for char, primary in zip(run, _pinyin()(run), strict=True):
@@ -60,7 +61,7 @@ def _spaced(term: str, syllables: Sequence[str]) -> str:
     words: list[str] = []
     previous_hanzi = True
     for char, syllable in zip(term, syllables, strict=True):
-        hanzi = _is_hanzi(char)
+        hanzi = is_hanzi(char)
         if hanzi or previous_hanzi:
             words.append(syllable)
         else:
@@ -107,20 +108,24 @@ def _candidates(
             cursor = end
         yield "".join(pieces) + term[cursor:]
     for index, options in enumerate(readings):
-        if _is_hanzi(term[index]):
+        if is_hanzi(term[index]):
             for reading in options:
                 yield term[:index] + reading + term[index + 1 :]
     for start, end in _hanzi_runs(term):  # 上门chouxue, hua yan所: a run of two or more
         piece = primary[start:end]
         yield term[:start] + "".join(piece) + term[end:]
         yield term[:start] + " ".join(piece) + term[end:]
+    for start, end in _hanzi_runs(term):  # 宝宝xb, 三代sg: initials glued to hanzi left as is
+        rest = term[:start] + term[end:]
+        if any(is_hanzi(c) for c in rest):
+            yield term[:start] + "".join(r[0] for r in primary[start:end]) + term[end:]
 
 
 def _hanzi_runs(term: str, longest: int = 4) -> Iterator[tuple[int, int]]:
     """(start, end) of every run of 2..`longest` hanzi that leaves some of the term as it is."""
     for size in range(2, min(longest, len(term) - 1) + 1):
         for start in range(len(term) - size + 1):
-            if all(_is_hanzi(c) for c in term[start : start + size]):
+            if all(is_hanzi(c) for c in term[start : start + size]):
                 yield start, start + size
 
 
@@ -137,9 +142,11 @@ def spellings(
     terms of at least `initials_min` characters: two letters match too much), the other
     reading combinations, homophone substitutions, one character in pinyin with the rest in
     hanzi, then runs of two to four characters in pinyin (joined and spaced) with the rest in
-    hanzi. The term itself is never included; terms without hanzi give [].
+    hanzi, then such runs as initials where some hanzi is left to anchor them ("宝宝xb"; bare
+    two-letter initials match too much). The term itself is never included; terms without
+    hanzi give [].
     """
-    if not any(_is_hanzi(c) for c in term):
+    if not any(is_hanzi(c) for c in term):
         return []
     canonical = normalize_text(term)
     seen = {canonical}
@@ -243,3 +250,11 @@ def spaced_out(term: str) -> list[str]:
     if len(words) > 1:
         found.append(spaced(words))
     return found
+
+
+def glued_initials(term: str) -> str | None:
+    """The pinyin initials of a two-character term ("血样" -> "xy"), to be matched only where
+    they touch a Chinese character ("xy寄出"): two Latin letters on their own match too much."""
+    if len(term) != 2 or not all(is_hanzi(c) for c in term):
+        return None
+    return "".join(options[0][0] for options in _readings(term))

@@ -22,7 +22,7 @@ import orjson
 
 from redline.normalize import normalize_text
 from redline.types import Signal
-from redline.variants import spaced_out, spellings, substituted
+from redline.variants import glued_initials, is_hanzi, spaced_out, spellings, substituted
 
 if TYPE_CHECKING:
     from redline.policy import Pack
@@ -36,6 +36,8 @@ class TermTarget:
     category: str
     term: str
     codeword: bool
+    glued: bool = False
+    """Counts only where a Chinese character touches the match (`variants.glued_initials`)."""
 
 
 def _is_word_char(char: str) -> bool:
@@ -136,6 +138,12 @@ def _expand(packs: Sequence[Pack]) -> dict[str, list[TermTarget]]:
                         targets = patterns.setdefault(form, [])
                         if target not in targets:
                             targets.append(target)
+                    initials = glued_initials(term) if spec.pinyin and spec.topic else None
+                    if initials:
+                        glued = TermTarget(pack.id, spec.category, term, codeword, glued=True)
+                        targets = patterns.setdefault(initials, [])
+                        if glued not in targets:
+                            targets.append(glued)
     return patterns
 
 
@@ -175,7 +183,15 @@ class TermRecognizer:
                 continue
             if self._latin_end[index] and end < size and _is_word_char(text[end]):
                 continue
+            touches_hanzi: bool | None = None
             for target in self._targets[index]:
+                if target.glued:
+                    if touches_hanzi is None:
+                        touches_hanzi = (start > 0 and is_hanzi(text[start - 1])) or (
+                            end < size and is_hanzi(text[end])
+                        )
+                    if not touches_hanzi:
+                        continue
                 category = target.category
                 out.append(Signal(category, start, end, target.term, False, target.pack))
         return out
