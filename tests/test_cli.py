@@ -349,3 +349,19 @@ def test_scan_creates_the_output_folder(tmp_path: Path, tiny_model_path: Path) -
     result = redline("scan", str(source), "-o", str(target), "--model", str(tiny_model_path))
     assert result.returncode == 0, result.stderr
     assert [json.loads(line)["id"] for line in target.read_text().splitlines()] == ["1"]
+
+
+def test_a_command_without_its_extra_names_the_extra_to_install(tmp_path: Path) -> None:
+    code = (
+        "import sys; sys.modules['uvicorn'] = None; "  # as if `redline[serve]` were not installed
+        f"sys.argv = ['redline', 'serve', '--db', {str(tmp_path / 's.db')!r}]; "
+        "from redline.cli import main; main()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert done.returncode == 2, done.stderr
+    assert "pip install 'redline[serve]'" in done.stderr

@@ -53,5 +53,33 @@ def load_pipeline(packs: list[str] | None, model: Path | None):
         raise usage_error(str(exc)) from None
 
 
+_EXTRA_OF_MODULE = {
+    "pyarrow": "parquet",
+    "sqlalchemy": "store",
+    "psycopg": "store",
+    "alembic": "store",
+    "networkx": "link",
+    "matplotlib": "link",
+    "jinja2": "link",
+    "cryptography": "ledger",
+    "fastapi": "serve",
+    "uvicorn": "serve",
+    "argon2": "serve",
+    "multipart": "serve",
+    "pyspark": "spark",
+    "pandas": "spark",
+}
+"""Optional dependencies and the extra that installs each (pyproject.toml)."""
+
+
 def main() -> None:
-    app()
+    """Run the app; a command whose optional dependency is missing says which extra to install."""
+    try:
+        app()
+    except ModuleNotFoundError as exc:
+        extra = _EXTRA_OF_MODULE.get((exc.name or "").split(".")[0])
+        if extra is None:
+            raise
+        needs = f"this command needs {exc.name}: pip install 'redline[{extra}]'"
+        err_console().print(f"[red]error:[/red] {escape(needs)}")
+        raise SystemExit(USAGE_ERROR) from None
