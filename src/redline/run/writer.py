@@ -18,10 +18,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Protocol
+from typing import Any, Protocol
 
 import orjson
 
+from redline.run.output import LineOutput
 from redline.run.reader import Reject, load_parquet_module
 
 OUTPUT_FORMATS = ("jsonl", "csv", "parquet")
@@ -101,43 +102,6 @@ def _csv_chunk(decisions: Iterable[Mapping[str, Any]]) -> tuple[bytes, int]:
 # --- sinks -----------------------------------------------------------------------------------
 
 
-class _ChunkSink:
-    """Appends chunks of complete records to a file, or to a stream such as stdout.
-
-    For a file, a chunk that was not written whole is cut off again (ftruncate), so the file
-    always ends where a complete record ends.
-    """
-
-    def __init__(self, path: str | None, stream: IO[bytes] | None = None):
-        self._stream = stream
-        self._fd = -1
-        self._committed = 0
-        if path is not None:
-            self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-
-    def write(self, chunk: bytes) -> None:
-        if not chunk:
-            return
-        if self._fd < 0:
-            assert self._stream is not None
-            self._stream.write(chunk)
-            self._stream.flush()
-            return
-        try:
-            view = memoryview(chunk)
-            while view:
-                view = view[os.write(self._fd, view) :]
-        except BaseException:
-            os.ftruncate(self._fd, self._committed)
-            raise
-        self._committed += len(chunk)
-
-    def close(self) -> None:
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
-
-
 class _Sink(Protocol):
     def write(self, decisions: Iterable[Mapping[str, Any]]) -> int: ...
     def close(self, *, complete: bool) -> None: ...
@@ -147,11 +111,9 @@ class _LineFormatSink:
     """JSONL or CSV: each `write` encodes a whole batch in memory, then writes it at once."""
 
     def __init__(self, path: str | None, fmt: str):
-        stream = sys.stdout.buffer if path is None else None
-        self._out = _ChunkSink(path, stream)
+        header = (",".join(CSV_COLUMNS) + "\n").encode() if fmt == "csv" else b""
+        self._out = LineOutput(path, header=header)
         self._encode = _csv_chunk if fmt == "csv" else _jsonl_chunk
-        if fmt == "csv":
-            self._out.write((",".join(CSV_COLUMNS) + "\n").encode())
 
     def write(self, decisions: Iterable[Mapping[str, Any]]) -> int:
         chunk, count = self._encode(decisions)
@@ -313,7 +275,7 @@ class RejectWriter:
     def __init__(self, output_path: str | None):
         self.path = None if is_stdout(output_path) else rejects_path(output_path or "")
         self.written = 0
-        self._out: _ChunkSink | None = None
+        self._out: LineOutput | None = None
         if self.path is not None:
             Path(self.path).unlink(missing_ok=True)
 
@@ -327,7 +289,7 @@ class RejectWriter:
             sys.stderr.flush()
         else:
             if self._out is None:
-                self._out = _ChunkSink(self.path)
+                self._out = LineOutput(self.path)
             self._out.write(chunk)
         self.written += count
 
