@@ -66,6 +66,19 @@ def _claimable(principal: str, now: datetime) -> sa.ColumnElement[bool]:
     )
 
 
+def _items_query() -> sa.Select:
+    """Review items joined to their decisions, as `QueueItem` fields, for any filter."""
+    return sa.select(
+        review_items.c.decision_id,
+        review_items.c.score,
+        decisions.c.verdict,
+        review_items.c.status,
+        review_items.c.claimed_by,
+        review_items.c.claim_expires_at,
+        decisions.c.text,
+    ).join(decisions, decisions.c.id == review_items.c.decision_id)
+
+
 def claim(
     connection: Connection,
     decision_id: str,
@@ -174,16 +187,7 @@ def queue(
 ) -> list[QueueItem]:
     """Items in these statuses, highest score first."""
     query = (
-        sa.select(
-            review_items.c.decision_id,
-            review_items.c.score,
-            decisions.c.verdict,
-            review_items.c.status,
-            review_items.c.claimed_by,
-            review_items.c.claim_expires_at,
-            decisions.c.text,
-        )
-        .join(decisions, decisions.c.id == review_items.c.decision_id)
+        _items_query()
         .where(review_items.c.status.in_(statuses))
         .order_by(review_items.c.score.desc(), review_items.c.decision_id)
         .limit(limit)
@@ -193,19 +197,7 @@ def queue(
 
 
 def get_item(connection: Connection, decision_id: str) -> QueueItem | None:
-    query = (
-        sa.select(
-            review_items.c.decision_id,
-            review_items.c.score,
-            decisions.c.verdict,
-            review_items.c.status,
-            review_items.c.claimed_by,
-            review_items.c.claim_expires_at,
-            decisions.c.text,
-        )
-        .join(decisions, decisions.c.id == review_items.c.decision_id)
-        .where(review_items.c.decision_id == decision_id)
-    )
+    query = _items_query().where(review_items.c.decision_id == decision_id)
     row = connection.execute(query).first()
     return QueueItem(*row) if row else None
 
