@@ -13,7 +13,6 @@ import csv
 import io
 import json
 import os
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import Any, Protocol
 
 import orjson
 
-from redline.run.output import LineOutput
+from redline.run.output import LineOutput, RejectOutput
 from redline.run.reader import Reject, load_parquet_module
 
 OUTPUT_FORMATS = ("jsonl", "csv", "parquet")
@@ -275,27 +274,16 @@ class RejectWriter:
     def __init__(self, output_path: str | None):
         self.path = None if is_stdout(output_path) else rejects_path(output_path or "")
         self.written = 0
-        self._out: LineOutput | None = None
-        if self.path is not None:
-            Path(self.path).unlink(missing_ok=True)
+        self._out = RejectOutput(self.path)
 
     def write(self, rejects: Iterable[Reject]) -> None:
         """Write one batch of rejects."""
         chunk, count = _jsonl_chunk(reject.to_dict() for reject in rejects)
-        if not count:
-            return
-        if self.path is None:
-            sys.stderr.write(chunk.decode("utf-8"))
-            sys.stderr.flush()
-        else:
-            if self._out is None:
-                self._out = LineOutput(self.path)
-            self._out.write(chunk)
+        self._out.write(chunk)
         self.written += count
 
     def close(self) -> None:
-        if self._out is not None:
-            self._out.close()
+        self._out.close()
 
     def __enter__(self) -> RejectWriter:
         return self
