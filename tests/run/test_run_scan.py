@@ -1,5 +1,5 @@
 """The scan engine: N workers give one worker's bytes, in input order; Parquet round trips with
-carried columns; verdicts equal `Pipeline.screen` + `DecisionWriter`."""
+carried columns; verdicts equal `Pipeline.screen`, one JSON line each."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from redline.pipeline import Pipeline
 from redline.run.chunks import ArrowChunk, JsonlChunk
 from redline.run.reader import Reject, read_batches
 from redline.run.scan import ScanJob, run_scan
-from redline.run.writer import DecisionWriter, rejects_path
+from redline.run.writer import json_line, rejects_path
 from redline.synth import generate
 from redline.types import Post
 
@@ -42,12 +42,11 @@ def write_input(path: Path, count: int, *, seed: int = 5, bad_every: int = 0) ->
 
 
 def reference_output(pipeline: Pipeline, source: Path, output: Path) -> None:
-    """What the original scan loop writes: `Pipeline.screen` then `DecisionWriter`."""
-    with DecisionWriter(str(output)) as writer:
+    """What the plain scan loop writes: `Pipeline.screen` on every post, one line per decision."""
+    with output.open("wb") as out:
         for batch in read_batches([str(source)], size=97):
-            writer.write(
-                d.to_dict() for d in pipeline.screen([r for r in batch if isinstance(r, Post)])
-            )
+            posts = [r for r in batch if isinstance(r, Post)]
+            out.writelines(json_line(d.to_dict()) for d in pipeline.screen(posts))
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".csv"])

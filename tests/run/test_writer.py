@@ -1,4 +1,4 @@
-"""Writers: complete records on disk whatever happens, rejects only when there are some."""
+"""Output: complete records on disk whatever happens, rejects only when there are some."""
 
 from __future__ import annotations
 
@@ -14,9 +14,19 @@ from typing import Any
 
 import pytest
 
-import redline.run.writer as writer_module
+import redline.run.output as output_module
+from redline.run.encode import decision_schema
+from redline.run.output import LineOutput, ParquetOutput
 from redline.run.reader import Reject, read_batches
-from redline.run.writer import DecisionWriter, RejectWriter, RunSummary, rejects_path
+from redline.run.writer import (
+    CSV_COLUMNS,
+    RejectWriter,
+    RunSummary,
+    csv_chunk,
+    jsonl_chunk,
+    output_format_of,
+    rejects_path,
+)
 from redline.types import Post
 
 
@@ -39,24 +49,34 @@ def failing_after(count: int) -> Iterator[dict[str, Any]]:
     raise RuntimeError("pipeline crashed")
 
 
-# --- DecisionWriter --------------------------------------------------------------------------
+# --- encodings and the files they go to ----------------------------------------------------
+
+
+def write_jsonl(path: Path, *batches: Any) -> LineOutput:
+    """How a run writes JSON lines: each batch encoded whole, then appended as one chunk."""
+    out = LineOutput(str(path))
+    try:
+        for batch in batches:
+            out.write(jsonl_chunk(batch)[0])
+    finally:
+        out.close()
+    return out
 
 
 def test_jsonl_lines_are_decision_dicts(tmp_path: Path) -> None:
     path = tmp_path / "out.jsonl"
-    with DecisionWriter(str(path)) as out:
-        out.write([decision("a"), decision("b", "violating", 0.9)])
-        out.write([])
+    chunk, count = jsonl_chunk([decision("a"), decision("b", "violating", 0.9)])
+    assert count == 2
+    write_jsonl(path, [decision("a"), decision("b", "violating", 0.9)], [])
     lines = path.read_bytes().splitlines()
     assert [json.loads(line) for line in lines] == [decision("a"), decision("b", "violating", 0.9)]
-    assert out.written == 2
+    assert path.read_bytes() == chunk
 
 
 def test_exception_mid_batch_leaves_only_earlier_complete_lines(tmp_path: Path) -> None:
     path = tmp_path / "out.jsonl"
-    with pytest.raises(RuntimeError), DecisionWriter(str(path)) as out:
-        out.write([decision("a"), decision("b")])
-        out.write(failing_after(3))
+    with pytest.raises(RuntimeError):
+        write_jsonl(path, [decision("a"), decision("b")], failing_after(3))
     data = path.read_bytes()
     assert data.endswith(b"\n")
     assert [json.loads(line)["id"] for line in data.splitlines()] == ["a", "b"]
@@ -67,20 +87,21 @@ def test_write_interrupted_inside_the_system_call_is_cut_back(
 ) -> None:
     path = tmp_path / "out.jsonl"
     real_write = os.write
-    with DecisionWriter(str(path)) as out:
-        out.write([decision("a")])
-        target_fd = out._sink._out._fd  # type: ignore[attr-defined]
+    out = LineOutput(str(path))
+    out.write(jsonl_chunk([decision("a")])[0])
+    target_fd = out._fd
 
-        def half_then_interrupt(fd: int, data: Any) -> int:
-            if fd != target_fd:
-                return real_write(fd, data)
-            real_write(fd, bytes(data[: len(data) // 2]))
-            raise KeyboardInterrupt
+    def half_then_interrupt(fd: int, data: Any) -> int:
+        if fd != target_fd:
+            return real_write(fd, data)
+        real_write(fd, bytes(data[: len(data) // 2]))
+        raise KeyboardInterrupt
 
-        monkeypatch.setattr(writer_module.os, "write", half_then_interrupt)
-        with pytest.raises(KeyboardInterrupt):
-            out.write([decision("b"), decision("c")])
-        monkeypatch.setattr(writer_module.os, "write", real_write)
+    monkeypatch.setattr(output_module.os, "write", half_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        out.write(jsonl_chunk([decision("b"), decision("c")])[0])
+    monkeypatch.setattr(output_module.os, "write", real_write)
+    out.close()
     data = path.read_bytes()
     assert data.endswith(b"\n")
     assert [json.loads(line)["id"] for line in data.splitlines()] == ["a"]
@@ -90,35 +111,32 @@ def test_lone_surrogate_survives_as_an_escape(tmp_path: Path) -> None:
     path = tmp_path / "out.jsonl"
     record = decision("a")
     record["evidence"][0]["text"] = "x\ud800"
-    with DecisionWriter(str(path)) as out:
-        out.write([record, decision("b")])
+    write_jsonl(path, [record, decision("b")])
     first, second = path.read_bytes().splitlines()
     assert b"\\ud800" in first
     assert json.loads(first)["evidence"][0]["text"] == "x\ud800"
     assert json.loads(second)["id"] == "b"
 
 
-def test_numpy_scores_are_written_as_numbers(tmp_path: Path) -> None:
+def test_numpy_scores_are_written_as_numbers() -> None:
     numpy = pytest.importorskip("numpy")
-    path = tmp_path / "out.jsonl"
-    with DecisionWriter(str(path)) as out:
-        out.write([decision("a", score=numpy.float64(0.25))])
-    assert json.loads(path.read_bytes())["score"] == 0.25
+    chunk, _ = jsonl_chunk([decision("a", score=numpy.float64(0.25))])
+    assert json.loads(chunk)["score"] == 0.25
 
 
 def test_stdout_output(monkeypatch: pytest.MonkeyPatch) -> None:
     buffer = io.BytesIO()
     monkeypatch.setattr(sys, "stdout", SimpleNamespace(buffer=buffer))
-    with DecisionWriter("-") as out:
-        out.write([decision("a")])
+    out = LineOutput(None)
+    out.write(jsonl_chunk([decision("a")])[0])
+    out.close()
     assert json.loads(buffer.getvalue())["id"] == "a"
 
 
 def test_csv_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "out.csv"
     records = [decision("a"), decision('b, "quoted"\nid', "review", 0.5)]
-    with DecisionWriter(str(path)) as out:
-        out.write(records)
+    path.write_bytes((",".join(CSV_COLUMNS) + "\n").encode() + csv_chunk(records)[0])
     with path.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [row["id"] for row in rows] == ["a", 'b, "quoted"\nid']
@@ -128,37 +146,32 @@ def test_csv_round_trip(tmp_path: Path) -> None:
         assert json.loads(rows[1][column]) == records[1][column]
 
 
-def test_csv_with_no_decisions_still_has_its_header(tmp_path: Path) -> None:
-    path = tmp_path / "out.csv"
-    with DecisionWriter(str(path)):
-        pass
-    assert path.read_text() == "id,verdict,score,rules,clauses,evidence,entities\n"
-
-
-def test_parquet_round_trip(tmp_path: Path) -> None:
+def test_parquet_takes_its_name_only_when_the_run_completes(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
-    path = tmp_path / "out.parquet"
     records = [decision("a"), decision("b", "violating", 0.875)]
-    with DecisionWriter(str(path)) as out:
-        out.write(records[:1])
-        out.write(records[1:])
-    assert not Path(str(path) + ".partial").exists()
-    assert pq.read_table(path).to_pylist() == records
+    table = pa.Table.from_pylist(records, schema=decision_schema())
+    broken, finished = tmp_path / "broken.parquet", tmp_path / "out.parquet"
+    out = ParquetOutput(str(broken))
+    out.write(table.slice(0, 1))
+    out.close(complete=False)
+    assert not broken.exists()
+    assert pq.read_table(str(broken) + ".partial").to_pylist() == records[:1]
+    out = ParquetOutput(str(finished))
+    out.write(table.slice(0, 1))
+    out.write(table.slice(1))
+    out.close()
+    assert not Path(str(finished) + ".partial").exists()
+    assert pq.read_table(finished).to_pylist() == records
 
 
-def test_parquet_is_left_partial_when_the_run_fails(tmp_path: Path) -> None:
-    pq = pytest.importorskip("pyarrow.parquet")
-    path = tmp_path / "out.parquet"
-    with pytest.raises(RuntimeError), DecisionWriter(str(path)) as out:
-        out.write([decision("a")])
-        out.write(failing_after(1))
-    assert not path.exists()
-    assert pq.read_table(str(path) + ".partial").to_pylist() == [decision("a")]
-
-
-def test_parquet_cannot_go_to_stdout() -> None:
-    with pytest.raises(ValueError, match="stdout"):
-        DecisionWriter(None, fmt="parquet")
+def test_output_format_follows_the_extension() -> None:
+    assert output_format_of(None) == output_format_of("-") == "jsonl"
+    assert output_format_of("x.CSV") == "csv"
+    assert output_format_of("x.parquet") == "parquet"
+    assert output_format_of("x.out") == "jsonl"
+    with pytest.raises(ValueError, match="gzip"):
+        output_format_of("x.jsonl.gz")
 
 
 # --- RejectWriter ----------------------------------------------------------------------------
@@ -205,7 +218,8 @@ def test_run_summary_balances_over_a_batch_run(tmp_path: Path) -> None:
     )
     output = str(tmp_path / "out.jsonl")
     summary = RunSummary()
-    with DecisionWriter(output) as out, RejectWriter(output) as rejects:
+    out = LineOutput(output)
+    with RejectWriter(output) as rejects:
         for batch in read_batches([str(source)], size=2):
             summary.add_read(len(batch))
             posts = [record for record in batch if isinstance(record, Post)]
@@ -213,16 +227,17 @@ def test_run_summary_balances_over_a_batch_run(tmp_path: Path) -> None:
             decisions = [
                 decision(post.id, "review" if post.text == "b" else "allow") for post in posts
             ]
-            out.write(decisions)
+            out.write(jsonl_chunk(decisions)[0])
             summary.add_decisions(decisions)
             rejects.write(bad)
             summary.add_rejects(len(bad))
+    out.close()
     assert summary.read == summary.decided + summary.rejected
     assert summary.balanced
     assert (summary.read, summary.decided, summary.rejected) == (5, 3, 2)
     assert summary.by_verdict == {"allow": 2, "review": 1}
     assert summary.exit_code == 3
-    assert len(Path(output).read_bytes().splitlines()) == out.written == 3
+    assert len(Path(output).read_bytes().splitlines()) == 3
     assert len(Path(rejects_path(output)).read_bytes().splitlines()) == rejects.written == 2
 
 

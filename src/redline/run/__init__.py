@@ -12,7 +12,6 @@ from redline.run.reader import (
     read_records,
 )
 from redline.run.writer import (
-    DecisionWriter,
     RejectWriter,
     RunSummary,
     output_format_of,
@@ -21,7 +20,6 @@ from redline.run.writer import (
 
 __all__ = [
     "MAX_TEXT_CHARS",
-    "DecisionWriter",
     "InputError",
     "Reject",
     "RejectWriter",

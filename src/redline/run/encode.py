@@ -3,7 +3,7 @@
 `Pipeline.screen_sparse` returns decisions only for the posts the prefilter could not clear
 (a few in ten thousand on real feeds). Every other post's output is the cleared decision, so
 its JSONL line is a fixed template around its id and its Parquet row is a constant. The bytes
-are exactly those of `Decision.cleared(id).to_dict()` written by `DecisionWriter`.
+are exactly those of `Decision.cleared(id).to_dict()` written by `json_line`.
 """
 
 from __future__ import annotations
@@ -17,12 +17,11 @@ from typing import Any
 import orjson
 
 from redline.run.writer import (
-    _JSON_COLUMNS,
     CSV_COLUMNS,
-    _csv_chunk,
-    _decision_schema,
-    _json_line,
-    _json_text,
+    JSON_COLUMNS,
+    csv_chunk,
+    json_line,
+    json_text,
 )
 from redline.types import Decision
 
@@ -61,11 +60,11 @@ def carried_rows(carried: Mapping[str, Any], count: int) -> list[dict[str, Any]]
 def encode_jsonl(
     ids: Sequence[str], decided: Mapping[int, Decision], carried: Mapping[str, Any]
 ) -> bytes:
-    """JSON lines, one per post in order, identical to `DecisionWriter`'s."""
+    """JSON lines, one per post in order, each `json_line(decision.to_dict())`."""
     if carried:
         extra = carried_rows(carried, len(ids))
         return b"".join(
-            _json_line({**_decision_dict(ids[i], decided.get(i)), **extra[i]})
+            json_line({**_decision_dict(ids[i], decided.get(i)), **extra[i]})
             for i in range(len(ids))
         )
     dumps = orjson.dumps
@@ -73,12 +72,12 @@ def encode_jsonl(
     for index, record_id in enumerate(ids):
         decision = decided.get(index)
         if decision is not None:
-            lines.append(_json_line(decision.to_dict()))
+            lines.append(json_line(decision.to_dict()))
             continue
         try:
             lines.append(_CLEARED_HEAD + dumps(record_id) + _CLEARED_TAIL)
         except TypeError:  # a lone surrogate in the id: the writer's escaped fallback
-            lines.append(_json_line(Decision.cleared(record_id).to_dict()))
+            lines.append(json_line(Decision.cleared(record_id).to_dict()))
     return b"".join(lines)
 
 
@@ -89,18 +88,18 @@ def csv_header(carry: Sequence[str]) -> bytes:
 def encode_csv(
     ids: Sequence[str], decided: Mapping[int, Decision], carried: Mapping[str, Any]
 ) -> bytes:
-    """CSV rows (no header), identical to `DecisionWriter`'s, carried columns appended."""
+    """CSV rows (no header) as `csv_chunk` writes them, carried columns appended."""
     if not carried:
         if not decided:
             return _cleared_csv_rows(ids)
-        return _csv_chunk(_decision_dict(ids[i], decided.get(i)) for i in range(len(ids)))[0]
+        return csv_chunk(_decision_dict(ids[i], decided.get(i)) for i in range(len(ids)))[0]
     extra = carried_rows(carried, len(ids))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     for index, record_id in enumerate(ids):
         decision = _decision_dict(record_id, decided.get(index))
         row = [decision["id"], decision["verdict"], decision["score"]]
-        row.extend(_json_text(decision[column]) for column in _JSON_COLUMNS)
+        row.extend(json_text(decision[column]) for column in JSON_COLUMNS)
         row.extend(_csv_cell(value) for value in extra[index].values())
         writer.writerow(row)
     return buffer.getvalue().encode("utf-8", "replace")
@@ -130,11 +129,47 @@ def _decision_dict(record_id: str, decision: Decision | None) -> dict[str, Any]:
 # --- Arrow -----------------------------------------------------------------------------------
 
 
+def _base_schema(pa: Any) -> Any:
+    string, integer = pa.string(), pa.int64()
+    return pa.schema(
+        [
+            ("id", string),
+            ("verdict", string),
+            ("score", pa.float64()),
+            ("rules", pa.list_(string)),
+            (
+                "clauses",
+                pa.list_(
+                    pa.struct(
+                        [("id", string), ("pack", string), ("citation", string), ("title", string)]
+                    )
+                ),
+            ),
+            (
+                "evidence",
+                pa.list_(
+                    pa.struct(
+                        [("start", integer), ("end", integer), ("text", string), ("signal", string)]
+                    )
+                ),
+            ),
+            (
+                "entities",
+                pa.list_(
+                    pa.struct(
+                        [("type", string), ("value", string), ("start", integer), ("end", integer)]
+                    )
+                ),
+            ),
+        ]
+    )
+
+
 def decision_schema(carried_fields: Sequence[Any] = ()) -> Any:
     """The Arrow schema of decisions, with the carried columns' fields after them."""
     import pyarrow as pa
 
-    schema = _decision_schema(pa)
+    schema = _base_schema(pa)
     for carried_field in carried_fields:
         schema = schema.append(carried_field)
     return schema
@@ -159,7 +194,7 @@ def encode_arrow(
         for key, value in decision.to_dict().items():
             if key != "id":
                 columns[key][index] = value
-    base = _decision_schema(pa)
+    base = _base_schema(pa)
     arrays = [_string_array(pa, ids)]
     arrays.extend(
         _with_surrogates_replaced(pa, columns[name], base.field(name).type)
@@ -180,10 +215,10 @@ def _string_array(pa: Any, values: Sequence[str | None]) -> Any:
 
 
 def _with_surrogates_replaced(pa: Any, values: Sequence[Any], kind: Any) -> Any:
-    """Parquet strings must be UTF-8: a lone surrogate becomes "?" as `DecisionWriter` does."""
-    from redline.run.writer import _without_surrogates
+    """Parquet strings must be UTF-8: a lone surrogate becomes "?"."""
+    from redline.run.writer import without_surrogates
 
     try:
         return pa.array(values, kind)
     except UnicodeEncodeError:
-        return pa.array([_without_surrogates(value) for value in values], kind)
+        return pa.array([without_surrogates(value) for value in values], kind)

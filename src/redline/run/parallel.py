@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from redline.pipeline import Pipeline
 from redline.run.chunks import Chunk
 from redline.run.encode import encode_arrow, encode_csv, encode_jsonl, tally
-from redline.run.writer import _jsonl_chunk
+from redline.run.writer import jsonl_chunk
 
 Tag = TypeVar("Tag")
 
@@ -57,7 +57,7 @@ def screen_chunk(pipeline: Pipeline, output_format: str, chunk: Chunk) -> ChunkR
     columns = chunk.decode()
     decided = pipeline.screen_sparse(columns.ids, columns.texts)
     output = _ENCODERS[output_format](columns.ids, decided, columns.carried)
-    rejects, rejected = _jsonl_chunk(reject.to_dict() for reject in columns.rejects)
+    rejects, rejected = jsonl_chunk(reject.to_dict() for reject in columns.rejects)
     return ChunkResult(
         output=output,
         rejects=rejects,

@@ -1,10 +1,8 @@
-"""Write decisions (JSONL, CSV, Parquet) and rejects, so that a broken run leaves usable output.
+"""What a batch run writes, and how: output formats by extension, the encodings of decision
+dicts (JSON lines, CSV rows, the Parquet schema), the rejects file, and the run's summary.
 
-Line formats are written batch by batch, each batch as one chunk of complete records. If the
-run dies (an exception, Ctrl-C, a full disk) the file is cut back to the end of the last chunk
-that was written whole, so every line on disk is a complete record and a rerun can resume from
-the ids already there. Parquet cannot be read until its footer is written, so it goes to
-`PATH.partial` and takes its real name only when the run finishes cleanly.
+The files themselves are written by `redline.run.output` (whole chunks, cut back on failure)
+from chunks encoded by `redline.run.encode`; this module holds the conventions they share.
 """
 
 from __future__ import annotations
@@ -12,23 +10,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any
 
 import orjson
 
-from redline.run.output import LineOutput, RejectOutput
-from redline.run.reader import Reject, load_parquet_module
+from redline.run.output import RejectOutput
+from redline.run.reader import Reject
 
-OUTPUT_FORMATS = ("jsonl", "csv", "parquet")
 CSV_COLUMNS = ("id", "verdict", "score", "rules", "clauses", "evidence", "entities")
-_JSON_COLUMNS = ("rules", "clauses", "evidence", "entities")
+JSON_COLUMNS = ("rules", "clauses", "evidence", "entities")
 _EXTENSION_FORMATS = {".csv": "csv", ".parquet": "parquet"}
-_PARQUET_ROW_GROUP = 65_536
 _ORJSON_LINE = orjson.OPT_APPEND_NEWLINE | orjson.OPT_SERIALIZE_NUMPY
 
 EXIT_OK = 0
@@ -59,7 +54,7 @@ def rejects_path(output_path: str) -> str:
 # --- encoding --------------------------------------------------------------------------------
 
 
-def _json_line(record: Mapping[str, Any]) -> bytes:
+def json_line(record: Mapping[str, Any]) -> bytes:
     """One JSON line; lone surrogates (valid in Python's JSON, not in orjson's) get escaped."""
     try:
         return orjson.dumps(record, option=_ORJSON_LINE)
@@ -67,7 +62,7 @@ def _json_line(record: Mapping[str, Any]) -> bytes:
         return (json.dumps(record, ensure_ascii=True, default=_numpy_scalar) + "\n").encode()
 
 
-def _json_text(value: Any) -> str:
+def json_text(value: Any) -> str:
     try:
         return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY).decode()
     except TypeError:
@@ -80,187 +75,38 @@ def _numpy_scalar(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def _jsonl_chunk(records: Iterable[Mapping[str, Any]]) -> tuple[bytes, int]:
-    lines = [_json_line(record) for record in records]
+def jsonl_chunk(records: Iterable[Mapping[str, Any]]) -> tuple[bytes, int]:
+    lines = [json_line(record) for record in records]
     return b"".join(lines), len(lines)
 
 
-def _csv_chunk(decisions: Iterable[Mapping[str, Any]]) -> tuple[bytes, int]:
+def csv_chunk(decisions: Iterable[Mapping[str, Any]]) -> tuple[bytes, int]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     count = 0
     for decision in decisions:
         row = [decision["id"], decision["verdict"], decision["score"]]
-        row.extend(_json_text(decision.get(column, [])) for column in _JSON_COLUMNS)
+        row.extend(json_text(decision.get(column, [])) for column in JSON_COLUMNS)
         writer.writerow(row)
         count += 1
     # A lone surrogate in an id cannot be UTF-8; CSV has no escape for it, so it becomes "?".
     return buffer.getvalue().encode("utf-8", "replace"), count
 
 
-# --- sinks -----------------------------------------------------------------------------------
+# --- Parquet ------------------------------------------------------------------------------
 
 
-class _Sink(Protocol):
-    def write(self, decisions: Iterable[Mapping[str, Any]]) -> int: ...
-    def close(self, *, complete: bool) -> None: ...
-
-
-class _LineFormatSink:
-    """JSONL or CSV: each `write` encodes a whole batch in memory, then writes it at once."""
-
-    def __init__(self, path: str | None, fmt: str):
-        header = (",".join(CSV_COLUMNS) + "\n").encode() if fmt == "csv" else b""
-        self._out = LineOutput(path, header=header)
-        self._encode = _csv_chunk if fmt == "csv" else _jsonl_chunk
-
-    def write(self, decisions: Iterable[Mapping[str, Any]]) -> int:
-        chunk, count = self._encode(decisions)
-        self._out.write(chunk)
-        return count
-
-    def close(self, *, complete: bool) -> None:
-        self._out.close()
-
-
-class _ParquetSink:
-    """Parquet with typed nested columns, written in row groups to `PATH.partial`."""
-
-    def __init__(self, path: str):
-        import pyarrow as pa
-
-        parquet = load_parquet_module()
-        self._pa = pa
-        self._path = path
-        self._partial = path + ".partial"
-        self._schema = _decision_schema(pa)
-        self._rows: list[Mapping[str, Any]] = []
-        self._writer = parquet.ParquetWriter(self._partial, self._schema)
-
-    def write(self, decisions: Iterable[Mapping[str, Any]]) -> int:
-        batch = list(decisions)  # whole, before buffering: a batch that breaks adds nothing
-        self._rows.extend(batch)
-        if len(self._rows) >= _PARQUET_ROW_GROUP:
-            self._flush()
-        return len(batch)
-
-    def _flush(self) -> None:
-        if not self._rows:
-            return
-        try:
-            table = self._pa.Table.from_pylist(self._rows, schema=self._schema)
-        except UnicodeEncodeError:  # lone surrogates: Parquet strings must be UTF-8
-            table = self._pa.Table.from_pylist(
-                [_without_surrogates(row) for row in self._rows], schema=self._schema
-            )
-        self._writer.write_table(table)
-        self._rows = []
-
-    def close(self, *, complete: bool) -> None:
-        """Finish the file with every batch written; it takes its real name only if the run
-        completed, so `PATH.partial` holds the whole batches of a run that broke."""
-        try:
-            self._flush()
-        finally:
-            self._writer.close()
-        if complete:
-            os.replace(self._partial, self._path)
-
-
-def _decision_schema(pa: Any) -> Any:
-    string, integer = pa.string(), pa.int64()
-    return pa.schema(
-        [
-            ("id", string),
-            ("verdict", string),
-            ("score", pa.float64()),
-            ("rules", pa.list_(string)),
-            (
-                "clauses",
-                pa.list_(
-                    pa.struct(
-                        [("id", string), ("pack", string), ("citation", string), ("title", string)]
-                    )
-                ),
-            ),
-            (
-                "evidence",
-                pa.list_(
-                    pa.struct(
-                        [("start", integer), ("end", integer), ("text", string), ("signal", string)]
-                    )
-                ),
-            ),
-            (
-                "entities",
-                pa.list_(
-                    pa.struct(
-                        [("type", string), ("value", string), ("start", integer), ("end", integer)]
-                    )
-                ),
-            ),
-        ]
-    )
-
-
-def _without_surrogates(value: Any) -> Any:
+def without_surrogates(value: Any) -> Any:
     if isinstance(value, str):
         return value.encode("utf-8", "replace").decode("utf-8")
     if isinstance(value, Mapping):
-        return {key: _without_surrogates(item) for key, item in value.items()}
+        return {key: without_surrogates(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_without_surrogates(item) for item in value]
+        return [without_surrogates(item) for item in value]
     return value
 
 
-# --- public writers --------------------------------------------------------------------------
-
-
-class DecisionWriter:
-    """Writes decision dicts (`Decision.to_dict()`) to a file or stdout.
-
-    Use as a context manager and call `write` once per batch. Leaving the block through an
-    exception keeps what was written whole (line formats) or leaves `PATH.partial` (Parquet).
-    """
-
-    def __init__(self, path: str | None, fmt: str | None = None):
-        self.path = None if is_stdout(path) else path
-        self.format = fmt or output_format_of(path)
-        if self.format not in OUTPUT_FORMATS:
-            raise ValueError(
-                f"unknown output format {self.format!r}; expected one of {OUTPUT_FORMATS}"
-            )
-        if self.format == "parquet" and self.path is None:
-            raise ValueError("Parquet cannot be streamed to stdout; give an output path")
-        self.written = 0
-        self._sink: _Sink
-        if self.format == "parquet":
-            assert self.path is not None
-            self._sink = _ParquetSink(self.path)
-        else:
-            self._sink = _LineFormatSink(self.path, self.format)
-        self._closed = False
-
-    def write(self, decisions: Iterable[Mapping[str, Any]]) -> None:
-        """Write one batch: encoded whole, then written as one chunk of complete records."""
-        self.written += self._sink.write(decisions)
-
-    def close(self, *, complete: bool = True) -> None:
-        """Finish the output; `complete=False` marks an interrupted run (see the class doc)."""
-        if not self._closed:
-            self._closed = True
-            self._sink.close(complete=complete)
-
-    def __enter__(self) -> DecisionWriter:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close(complete=exc_type is None)
+# --- rejects --------------------------------------------------------------------------------
 
 
 class RejectWriter:
@@ -278,7 +124,7 @@ class RejectWriter:
 
     def write(self, rejects: Iterable[Reject]) -> None:
         """Write one batch of rejects."""
-        chunk, count = _jsonl_chunk(reject.to_dict() for reject in rejects)
+        chunk, count = jsonl_chunk(reject.to_dict() for reject in rejects)
         self._out.write(chunk)
         self.written += count
 
