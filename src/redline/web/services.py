@@ -46,6 +46,10 @@ class Services:
             yield connection
 
 
+def services_of(request: Request) -> Services:
+    return request.app.state.services
+
+
 async def services(request: Request) -> Services:
     """Async so FastAPI calls it inline: a sync dependency would cost a thread hop per request."""
-    return request.app.state.services
+    return services_of(request)
