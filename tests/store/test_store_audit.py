@@ -1,4 +1,5 @@
-"""The hash-chained audit log: appends chain, and any change, removal or reordering is reported."""
+"""The hash-chained audit log: appends chain, the database refuses edits, and any change, removal
+or reordering made by someone who drops that guard is reported."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from sqlalchemy.engine import Engine
 
 from redline.store import audit
 from redline.store.engine import create_engine
-from redline.store.migrate import upgrade
-from redline.store.tables import audit_log
+from redline.store.migrate import alembic_config, upgrade
+from redline.store.tables import APPEND_ONLY_MESSAGE, audit_log
 
 
 @pytest.fixture()
@@ -22,6 +23,15 @@ def engine(db_url: str) -> Engine:
         for n in range(1, 6):
             audit.append(connection, "user:ann", "review.confirm", f"post-{n}", {"note": f"n{n}"})
     return engine
+
+
+def drop_guard(engine: Engine) -> None:
+    """What an attacker with DDL rights does first: remove the append-only triggers."""
+    with engine.begin() as connection:
+        on_table = " ON audit_log" if connection.dialect.name == "postgresql" else ""
+        for name in audit.triggers(connection):
+            connection.exec_driver_sql(f"DROP TRIGGER {name}{on_table}")
+        assert not audit.is_append_only(connection)
 
 
 def problems(engine: Engine) -> list[str]:
@@ -39,7 +49,43 @@ def test_entries_chain_and_verify(engine: Engine) -> None:
     assert report.ok and report.checked == 5
 
 
+def refused(engine: Engine, statement: sa.Executable) -> None:
+    with pytest.raises(sa.exc.DBAPIError, match=APPEND_ONLY_MESSAGE), engine.begin() as connection:
+        connection.execute(statement)
+
+
+def test_the_database_refuses_to_change_or_delete_entries(engine: Engine) -> None:
+    with engine.connect() as connection:
+        before = audit.entries(connection)
+        assert audit.is_append_only(connection)
+    refused(engine, audit_log.update().where(audit_log.c.seq == 3).values(actor="user:eve"))
+    refused(engine, audit_log.update().values(details='{"note":"forged"}'))
+    refused(engine, audit_log.delete().where(audit_log.c.seq == 5))
+    refused(engine, audit_log.delete())
+    if engine.dialect.name == "postgresql":
+        refused(engine, sa.text("TRUNCATE audit_log"))
+    with engine.begin() as connection:
+        audit.append(connection, "user:ann", "review.dismiss", "post-6")  # appends still work
+    with engine.connect() as connection:
+        assert audit.entries(connection)[:5] == before
+        assert audit.verify(connection).ok
+
+
+def test_downgrading_past_0003_removes_the_guard_and_upgrading_restores_it(engine: Engine) -> None:
+    from alembic import command
+
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0002")
+        assert not audit.triggers(connection)
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert audit.is_append_only(connection)
+
+
 def test_a_changed_entry_is_reported(engine: Engine) -> None:
+    drop_guard(engine)
     with engine.begin() as connection:
         connection.execute(
             audit_log.update().where(audit_log.c.seq == 3).values(details='{"note":"forged"}')
@@ -48,6 +94,7 @@ def test_a_changed_entry_is_reported(engine: Engine) -> None:
 
 
 def test_a_changed_entry_with_a_recomputed_hash_breaks_the_next_link(engine: Engine) -> None:
+    drop_guard(engine)
     with engine.begin() as connection:
         row = connection.execute(sa.select(audit_log).where(audit_log.c.seq == 3)).one()
         forged = audit.entry_hash(row.prev_hash, row.at, "user:eve", row.action, row.subject,
@@ -60,18 +107,21 @@ def test_a_changed_entry_with_a_recomputed_hash_breaks_the_next_link(engine: Eng
 
 
 def test_a_removed_entry_is_reported(engine: Engine) -> None:
+    drop_guard(engine)
     with engine.begin() as connection:
         connection.execute(audit_log.delete().where(audit_log.c.seq == 2))
     assert problems(engine)[0] == "entry 2 removed (numbering jumps to 3)"
 
 
 def test_removing_the_newest_entries_is_reported(engine: Engine) -> None:
+    drop_guard(engine)
     with engine.begin() as connection:
         connection.execute(audit_log.delete().where(audit_log.c.seq >= 4))
     assert problems(engine) == ["entries 4-5 removed (the log ends before its head)"]
 
 
 def test_reordered_entries_are_reported(engine: Engine) -> None:
+    drop_guard(engine)
     with engine.begin() as connection:
         connection.execute(audit_log.update().where(audit_log.c.seq == 2).values(seq=-2))
         connection.execute(audit_log.update().where(audit_log.c.seq == 3).values(seq=2))

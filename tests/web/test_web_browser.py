@@ -1,5 +1,5 @@
 """Real Chromium against a real server: log in, work three posts by keyboard, read the audit log;
-a reviewer is refused the admin pages."""
+follow a ring to its posts; a reviewer is refused the admin pages."""
 
 from __future__ import annotations
 
@@ -109,8 +109,39 @@ def test_a_reviewer_is_refused_the_admin_pages(live, browser) -> None:
     _service, base = live
     page = browser.new_page()
     log_in(page, base, "reviewer")
-    for path in ("/admin/users", "/admin/tokens", "/admin/packs", "/audit"):
+    for path in ("/admin/users", "/admin/tokens", "/admin/packs", "/audit", "/rings"):
         response = page.goto(base + path)
         assert response is not None and response.status == 403, path
         assert "needs the" in page.content()
     assert page.locator("a[href='/admin/users']").count() == 0  # not even linked
+
+
+def test_an_analyst_follows_a_ring_to_its_posts(live, browser) -> None:
+    rings = pytest.importorskip("redline.store.rings")
+    link = pytest.importorskip("redline.link")
+    service, base = live
+    posts = [{"id": k, "text": t} for k, t in FLAGGED_TEXTS.items()]
+    httpx.post(base + "/v1/screen", json={"posts": posts}, headers=service.auth("screener"))
+    entities = [{"type": "wechat", "value": "op_main"}]
+    store = rings.RingStore(str(service.app.state.services.engine.url))
+    store.add_batch(
+        rings.StoredRecord(
+            link.post_record(post_id, "violating", {"author": f"u-{post_id}"}, entities),
+            {"id": post_id, "text": FLAGGED_TEXTS[post_id]},
+        )
+        for post_id in ("ad-1", "ad-2")
+    )
+    store.close()
+    page = browser.new_page()
+    log_in(page, base, "analyst")
+    with page.expect_navigation():
+        page.click("nav >> text=Rings")
+    assert page.locator("tr.ring-row").count() == 1
+    with page.expect_navigation():
+        page.click("tr.ring-row a")
+    assert page.locator("tr.member").count() == 2
+    assert "wechat: op_main" in page.locator(".entities").inner_text()
+    with page.expect_navigation():
+        page.click("tr.member a >> text=ad-2")
+    assert page.locator("#post").get_attribute("data-post-id") == "ad-2"
+    assert "u-ad-1" in page.locator("#ring").inner_text()

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from web_service import Service
+from typer.testing import CliRunner
+from web_service import Service, make_service
 
+from redline.cli import app as cli_app
 from redline.ledger import keys
 from redline.ledger.entry import Submission
 from redline.ledger.ledger import Ledger
+from redline.pipeline import Pipeline
 from redline.store import accounts
+from redline.web.app import ledger_rules_from_env
 
 
 def _key(name: str) -> Ed25519PrivateKey:
@@ -201,3 +206,39 @@ def test_token_create_binds_an_institution_from_the_cli(tmp_path: Path) -> None:
         token = accounts.token_for(connection, secret)
     engine.dispose()
     assert token is not None and (token.role, token.institution) == ("institution", "H1")
+
+
+def test_findings_apply_the_rule_configuration_the_service_was_given(
+    tmp_path: Path, bare_pipeline: Pipeline
+) -> None:
+    """`serve --ledger-config` reaches the findings: here R2's severity is raised."""
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[rules.R2]\nseverity = "critical"\n', encoding="utf-8")
+    env = {"REDLINE_LEDGER_CONFIG": str(rules), "REDLINE_LEDGER_WATCHLIST": ""}
+    severities = {}
+    for name, configured in (("default", None), ("configured", ledger_rules_from_env(env))):
+        service = make_service(str(tmp_path / f"{name}.db"), bare_pipeline)
+        service.app.state.services.config = replace(
+            service.app.state.services.config, ledger_rules=configured
+        )
+        with service.app.state.services.transaction() as connection:
+            secret = accounts.create_token(connection, "inst-H1", "institution", "H1")[1]
+        for body in (_registration("H1"), {"events": _collection_without_consent()}):
+            posted = service.client.post("/v1/ledger/events", json=body, headers=_auth(secret))
+            assert posted.status_code == 200, posted.text
+        found = service.client.get("/v1/ledger/findings?rule=R2", headers=_auth(secret))
+        assert found.status_code == 200, found.text
+        severities[name] = {f["severity"] for f in found.json()["findings"]}
+        service.app.state.services.engine.dispose()
+    assert severities == {"default": {"high"}, "configured": {"critical"}}
+    assert ledger_rules_from_env({}) is None
+
+
+def test_serve_refuses_a_broken_rule_configuration_before_starting(tmp_path: Path) -> None:
+    broken = tmp_path / "rules.toml"
+    broken.write_text("[rules.R2\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli_app, ["serve", "--db", str(tmp_path / "s.db"), "--ledger-config", str(broken)]
+    )
+    assert result.exit_code == 2
+    assert "rules.toml" in result.output

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from web_service import Service, csrf_of
+import sqlalchemy as sa
+from web_service import Service, csrf_of, drop_audit_guard
 
-from redline.store.tables import audit_log
+from redline.store.tables import APPEND_ONLY_MESSAGE, audit_log
 
 SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 SQL = "'; DROP TABLE decisions; -- \" OR 1=1 --"
@@ -151,10 +152,14 @@ def test_a_tampered_audit_log_is_detected(service: Service, login: Callable[[str
         service.client.post("/admin/tokens", data={"name": name, "role": "screener", "csrf": csrf})
     analyst = service.auth("analyst")
     assert service.client.get("/v1/audit/verify", headers=analyst).json()["ok"] is True
+    forge = audit_log.update().where(audit_log.c.seq == 2).values(actor="user:nobody")
+    refused = pytest.raises(sa.exc.DBAPIError, match=APPEND_ONLY_MESSAGE)
+    with refused, service.app.state.services.transaction() as connection:
+        connection.execute(forge)
+    assert service.client.get("/v1/audit/verify", headers=analyst).json()["ok"] is True
     with service.app.state.services.transaction() as connection:
-        connection.execute(
-            audit_log.update().where(audit_log.c.seq == 2).values(actor="user:nobody")
-        )
+        drop_audit_guard(connection)  # an attacker with DDL rights
+        connection.execute(forge)
     report = service.client.get("/v1/audit/verify", headers=analyst).json()
     assert report["ok"] is False
     assert report["problems"] == ["entry 2 changed (its hash no longer matches)"]

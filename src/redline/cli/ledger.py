@@ -80,18 +80,10 @@ def _public_key(path: Path | None) -> Any:
 
 
 def _config(path: Path | None, watchlist: Path | None = None) -> Any:
-    from redline.ledger.config import ConfigError, load_config
+    from redline.ledger.config import ConfigError, rule_config
 
-    overrides: dict[str, Any] = {}
-    if watchlist is not None:
-        from redline.ledger.watchlist import WatchlistError, read_watchlist
-
-        try:
-            overrides["trading"] = {"watchlist": read_watchlist(watchlist)}
-        except WatchlistError as exc:
-            raise usage_error(str(exc)) from None
     try:
-        return load_config(path, **overrides)
+        return rule_config(path, watchlist)
     except ConfigError as exc:
         raise usage_error(str(exc)) from None
 

@@ -84,6 +84,14 @@ def serve(
             help="HGR ledger for /v1/ledger (path or URL; default: --db).",
         ),
     ] = None,
+    ledger_config: Annotated[
+        Path | None,
+        typer.Option("--ledger-config", help="Rule configuration TOML for /v1/ledger/findings."),
+    ] = None,
+    watchlist: Annotated[
+        Path | None,
+        typer.Option("--watchlist", help="R12 watchlist for /v1/ledger/findings (rings.jsonl)."),
+    ] = None,
 ) -> None:
     """Run the review service (API + review queue) under uvicorn."""
     import uvicorn
@@ -96,6 +104,7 @@ def serve(
     from redline.cli.app import load_pipeline
 
     load_pipeline(pack, model)  # fail now, with a usage error, on a bad pack or model
+    _check_ledger_rules(ledger_config, watchlist)
     secure = secure_cookies if secure_cookies is not None else not _is_loopback(host)
     os.environ.update(
         REDLINE_DB_URL=db,
@@ -105,6 +114,8 @@ def serve(
         REDLINE_RATE=str(rate),
         REDLINE_BURST=str(burst),
         REDLINE_LEDGER_DB=ledger_db or "",
+        REDLINE_LEDGER_CONFIG=str(ledger_config.resolve()) if ledger_config else "",
+        REDLINE_LEDGER_WATCHLIST=str(watchlist.resolve()) if watchlist else "",
     )
     err_console().print(
         f"redline serving {db} on http://{host}:{port} with {workers} worker(s)"
@@ -119,6 +130,15 @@ def serve(
         log_level=log_level,
         access_log=False,
     )
+
+
+def _check_ledger_rules(config: Path | None, watchlist: Path | None) -> None:
+    from redline.ledger.config import ConfigError, rule_config
+
+    try:
+        rule_config(config, watchlist)
+    except ConfigError as exc:
+        raise usage_error(str(exc)) from None
 
 
 def _create_ledger_tables(url: str) -> None:

@@ -10,8 +10,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from redline.ledger.watchlist import WatchlistError, read_watchlist, watch_keys
 from redline.ledger.watchlist import normalize_contact as normalize_contact  # re-exported
-from redline.ledger.watchlist import watch_keys
 
 RULE_IDS = tuple(f"R{n}" for n in range(1, 15))
 
@@ -92,3 +92,15 @@ def load_config(path: Path | None = None, **overrides: Any) -> LedgerConfig:
         )
     except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
         raise ConfigError(f"ledger configuration: bad or missing value ({exc!r})") from None
+
+
+def rule_config(path: Path | None = None, watchlist: Path | None = None) -> LedgerConfig:
+    """What the command line and the service both take: a TOML file and a watchlist file (its
+    values become R12's watchlist). Either may be None; an unreadable one is a `ConfigError`."""
+    overrides: dict[str, Any] = {}
+    if watchlist is not None:
+        try:
+            overrides["trading"] = {"watchlist": read_watchlist(watchlist)}
+        except WatchlistError as exc:
+            raise ConfigError(str(exc)) from None
+    return load_config(path, **overrides)

@@ -6,6 +6,10 @@ from there on. The chain's order is the links, not the `seq` column: a row moved
 `seq` still verifies on its own and is reported as reordered. The one-row `audit_head` holds the
 last entry's number and hash; appends lock it, so concurrent writers never fork the chain, and
 verification compares the log's tail with it, so removing the newest entries shows too.
+
+The database itself refuses edits: triggers (migration revision 0003) abort
+any UPDATE or DELETE of `audit_log` (and TRUNCATE on PostgreSQL) with "audit_log is append-only".
+The chain remains the proof for whoever can drop triggers (DDL rights, a restored backup).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from redline.store.tables import audit_head, audit_log, utcnow
+from redline.store.tables import APPEND_ONLY_TRIGGERS, audit_head, audit_log, utcnow
 
 GENESIS_HASH = "0" * 64
 
@@ -159,3 +163,21 @@ def verify(connection: Connection) -> AuditReport:
     elif head_seq < previous_seq:
         report.problems.append(f"entries after {head_seq} were added outside the log's head")
     return report
+
+
+def triggers(connection: Connection) -> set[str]:
+    """The names of the triggers on `audit_log` (SQLite or PostgreSQL)."""
+    if connection.dialect.name == "sqlite":
+        query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"
+    else:
+        query = (
+            "SELECT tgname FROM pg_trigger "
+            "WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal"
+        )
+    return set(connection.exec_driver_sql(query).scalars())
+
+
+def is_append_only(connection: Connection) -> bool:
+    """Whether the database refuses UPDATE and DELETE of audit entries (its triggers are there)."""
+    wanted = APPEND_ONLY_TRIGGERS.get(connection.dialect.name)
+    return wanted is not None and wanted <= triggers(connection)

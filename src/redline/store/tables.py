@@ -122,6 +122,15 @@ audit_log = sa.Table(
     sa.Column("hash", sa.String(64), nullable=False, unique=True),
 )
 
+APPEND_ONLY_MESSAGE = "audit_log is append-only"
+"""What the append-only triggers (revision 0003) answer an UPDATE or DELETE of `audit_log` with."""
+APPEND_ONLY_TRIGGERS = {
+    "sqlite": frozenset({"audit_log_no_update", "audit_log_no_delete"}),
+    "postgresql": frozenset({"audit_log_no_change", "audit_log_no_truncate"}),
+}
+"""The triggers revision 0003 installs to make `audit_log` append-only, by dialect."""
+
+
 audit_head = sa.Table(
     "audit_head",
     metadata,

@@ -124,6 +124,7 @@ def post_events(
 def findings(
     caller: Annotated[Caller, Depends(token_caller("analyst", INSTITUTION_ROLE))],
     handle: Annotated[LedgerHandle, Depends(_handle)],
+    svc: Annotated[Services, Depends(services)],
     rule: Annotated[str | None, Query(pattern=r"^R([1-9]|1[0-4])$")] = None,
     institution: Annotated[str | None, Query(max_length=64)] = None,
     as_of: Annotated[str | None, Query(description="RFC 3339; default the last event")] = None,
@@ -140,7 +141,7 @@ def findings(
         when = parse_time(as_of) if as_of is not None else None
     except ValueError as exc:
         raise HTTPException(422, [_refused(["query", "as_of"], str(exc))]) from None
-    analysis = analyse(handle.ledger(), as_of=when, check_integrity=verify)
+    analysis = analyse(handle.ledger(), svc.config.ledger_rules, as_of=when, check_integrity=verify)
     found = [
         f.to_dict()
         for f in analysis.findings

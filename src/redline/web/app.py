@@ -8,11 +8,12 @@ REDLINE_* environment variables.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from importlib.resources import files
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from fastapi import FastAPI, Request
@@ -33,6 +34,7 @@ from redline.web import (
     pages_audit,
     pages_auth,
     pages_review,
+    pages_rings,
 )
 from redline.web.auth import LoginRequired, PageForbidden
 from redline.web.config import Limits, WebConfig
@@ -109,7 +111,7 @@ def create_app(
     app.state.ledger = ledger = api_ledger.LedgerHandle(config.ledger_db or db_url)
     for module in (api_screen, api_decisions, api_review, api_rings, api_ledger):
         app.include_router(module.router)
-    for module in (pages_auth, pages_review, pages_audit, pages_admin):
+    for module in (pages_auth, pages_review, pages_audit, pages_admin, pages_rings):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(PACKAGE_DIR / "static")), name="static")
 
@@ -150,6 +152,16 @@ def warm_up(pipeline: Pipeline) -> None:
     pipeline.screen([Post(f"warm-up-{i}", text) for i, text in enumerate(examples)])
 
 
+def ledger_rules_from_env(env: Mapping[str, str]) -> Any:
+    """The findings rules `redline serve --ledger-config/--watchlist` named (checked there)."""
+    config, watchlist = env.get("REDLINE_LEDGER_CONFIG"), env.get("REDLINE_LEDGER_WATCHLIST")
+    if not (config or watchlist):
+        return None
+    from redline.ledger.config import rule_config
+
+    return rule_config(Path(config) if config else None, Path(watchlist) if watchlist else None)
+
+
 def app_from_env() -> FastAPI:
     """The factory `redline serve --workers N` gives uvicorn (`redline.web.app:app_from_env`)."""
     env, defaults = os.environ, Limits()
@@ -165,6 +177,7 @@ def app_from_env() -> FastAPI:
         secure_cookies=env.get("REDLINE_SECURE_COOKIES", "1") == "1",
         claim_ttl=timedelta(seconds=float(env.get("REDLINE_CLAIM_TTL_S", 600))),
         ledger_db=env.get("REDLINE_LEDGER_DB") or None,
+        ledger_rules=ledger_rules_from_env(env),
     )
     packs = tuple(p for p in env.get("REDLINE_PACKS", "").split(",") if p)
     return create_app(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,3 +29,6 @@ class WebConfig:
     """How long a worker trusts a token lookup: a revoked token works at most this long."""
     ledger_db: str | None = None
     """The HGR ledger that /v1/ledger writes to (path or URL); None: the service's database."""
+    ledger_rules: Any = None
+    """The `LedgerConfig` that /v1/ledger/findings applies (thresholds, authority, R12's
+    watchlist); None: the shipped defaults. `Any` so this module needs no ledger import."""

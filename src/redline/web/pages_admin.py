@@ -86,7 +86,8 @@ def _tokens_page(
         tokens = accounts.list_tokens(connection)
     return page(
         request, svc, "admin_tokens.html", 422 if error else 200, tokens=tokens,
-        roles=accounts.TOKEN_ROLES, error=error, created=created,
+        roles=(*accounts.TOKEN_ROLES, accounts.INSTITUTION_ROLE), error=error, created=created,
+        institution_role=accounts.INSTITUTION_ROLE,
     )  # fmt: skip
 
 
@@ -103,15 +104,23 @@ def create_token(
     session: BrowserSession,
     name: Annotated[str, Form(max_length=64)],
     role: Annotated[str, Form(max_length=16)],
+    institution: Annotated[str, Form(max_length=64)] = "",
     csrf: Csrf = "",
 ) -> Response:
-    """Shows the new token once, on this response; it is never stored or shown again."""
+    """Shows the new token once, on this response; it is never stored or shown again.
+
+    An `institution` token is bound to the ledger institution named in `institution` (the
+    inst_id its ledger events carry); an empty field means no binding.
+    """
     require_csrf(request, svc, session, csrf)
+    if role == accounts.INSTITUTION_ROLE and not institution:
+        return _tokens_page(request, svc, "an institution token needs the institution's id")
+    bound = institution or None
     try:
         with svc.transaction() as connection:
-            token, secret = accounts.create_token(connection, name, role)
-            audit.append(connection, admin.principal, "token.create", token.principal,
-                         {"role": role})  # fmt: skip
+            token, secret = accounts.create_token(connection, name, role, bound)
+            details = {"role": role, **({"institution": bound} if bound else {})}
+            audit.append(connection, admin.principal, "token.create", token.principal, details)
     except accounts.AccountError as exc:
         return _tokens_page(request, svc, str(exc))
     return _tokens_page(request, svc, created=secret)
