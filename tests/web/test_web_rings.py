@@ -38,6 +38,10 @@ def test_rings_are_listed_and_shown_on_the_review_page(
     login("reviewer")
     page = service.client.get("/review/item", params={"id": "ad-1"})
     assert f"Ring <code>{ring['ring_id']}</code>" in page.text
+    assert f'href="/rings/{ring["ring_id"]}"' not in page.text  # reviewers have no rings pages
+    login("analyst")
+    page = service.client.get("/review/item", params={"id": "ad-1"})
+    assert f'<a href="/rings/{ring["ring_id"]}"><code>{ring["ring_id"]}</code></a>' in page.text
     lonely = service.client.get("/review/item", params={"id": "ad-3"})
     assert "No ring known for this post." in lonely.text
 
