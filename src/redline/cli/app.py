@@ -62,6 +62,7 @@ _EXTRA_OF_MODULE = {
     "matplotlib": "link",
     "jinja2": "link",
     "cryptography": "ledger",
+    "nacl": "ledger",
     "fastapi": "serve",
     "uvicorn": "serve",
     "argon2": "serve",
