@@ -6,7 +6,8 @@ and sends one post per request from this (separate) process with asyncio + httpx
 request i is due at start + i/rate whether or not earlier ones have answered, after --warm-up
 unrecorded requests (default 200, at 50/s). It prints
 throughput, p50/p90/p99/max latency (from sending to the full answer), how late the client sent
-(its own lag: if that is large, the figures measure the client, not the server), errors by kind,
+(its own lag: if that is large, the figures measure the client, not the server), the CPU time
+per request of the server (all workers) and of this client, errors by kind,
 and then checks the database: every answered post stored exactly once, nothing else stored.
 
 Posts: 90% general Weibo posts from ../shared/corpora (training months only; never printed) when
@@ -224,6 +225,20 @@ class RawConnection:
             self.writer.close()
 
 
+def session_cpu_seconds(session: int) -> float:
+    """CPU time (user + system) of every live process in a session: the server and its workers.
+    Linux /proc only; 0.0 elsewhere."""
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # a process that ended meanwhile
+        if int(fields[3]) == session:  # fields after the name: state, ppid, pgrp, session, ...
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -274,6 +289,7 @@ def measure(db: str, label: str, args: argparse.Namespace) -> None:
                 run_load(f"http://127.0.0.1:{port}", token, warm, 50.0,
                          f"warm{port}", min(8, args.concurrency), args.client)
             )  # fmt: skip
+        server_cpu, client_cpu = session_cpu_seconds(server.pid), time.process_time()
         latencies, lags, errors, answered, elapsed = asyncio.run(
             run_load(
                 f"http://127.0.0.1:{port}",
@@ -285,6 +301,8 @@ def measure(db: str, label: str, args: argparse.Namespace) -> None:
                 args.client,
             )
         )
+        server_cpu = session_cpu_seconds(server.pid) - server_cpu
+        client_cpu = time.process_time() - client_cpu
     finally:
         os.killpg(server.pid, signal.SIGINT)
         try:
@@ -302,6 +320,12 @@ def measure(db: str, label: str, args: argparse.Namespace) -> None:
         f"mean {statistics.fmean(latencies) * ms if latencies else float('nan'):.2f}"
     )
     print(f"client lag   p99 {percentile(lags, 0.99) * ms:.2f} ms (how late requests were sent)")
+    per = ms / max(1, len(answered))
+    print(
+        f"CPU          server {server_cpu * per:.2f} ms/request (all workers; a PostgreSQL "
+        f"server's own not counted), client {client_cpu * per:.2f} ms/request, on "
+        f"{os.cpu_count()} CPUs"
+    )
     print(f"errors       {sum(errors.values()):,}" + (f" {dict(errors)}" if errors else ""))
     print(check_storage(db, answered, run_id))
 
