@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import time
 
+from redline.normalize.rules import readings
+from redline.pipeline import Pipeline
 from redline.store.accounts import ApiToken
 from redline.store.tables import utcnow
+from redline.web.app import warm_up
 from redline.web.highlight import Run, runs
 from redline.web.ratelimit import TokenBucketLimiter
 from redline.web.sessions import Session, SessionCodec
@@ -87,3 +91,18 @@ def test_token_cache_remembers_for_its_ttl_only() -> None:
     cache.put("secret", token)
     cache.clear()
     assert cache.get("secret") == (False, None)
+
+
+def test_warm_up_loads_the_pinyin_readings_and_freezes_only_when_asked(
+    bare_pipeline: Pipeline,
+) -> None:
+    readings.cache_clear()
+    before = gc.get_freeze_count()
+    warm_up(bare_pipeline)
+    assert readings.cache_info().currsize >= 1  # loaded before any request needs it
+    assert gc.get_freeze_count() == before
+    try:
+        warm_up(bare_pipeline, freeze=True)
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()

@@ -7,5 +7,6 @@ leetspeak and look-alike letters) so that recognisers match one canonical form, 
 """
 
 from redline.normalize.api import RECORD_SEPARATOR, normalize, normalize_text
+from redline.normalize.rules import preload
 
-__all__ = ["RECORD_SEPARATOR", "normalize", "normalize_text"]
+__all__ = ["RECORD_SEPARATOR", "normalize", "normalize_text", "preload"]

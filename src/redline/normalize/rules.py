@@ -40,6 +40,12 @@ def inline_pinyin_length(chars: str, before: str = "") -> int:
     return 0
 
 
+def preload() -> None:
+    """Load pypinyin's dictionaries now, not at the first bracketed reading (about a second), so
+    a long-running service never stalls a request on it."""
+    readings("中")
+
+
 @cache
 def readings(char: str) -> frozenset[str]:
     """Toneless pinyin readings of one Chinese character (all of them, for heteronyms)."""

@@ -29,6 +29,9 @@ class WebConfig:
     """How long a worker trusts a token lookup: a revoked token works at most this long."""
     ledger_db: str | None = None
     """The HGR ledger that /v1/ledger writes to (path or URL); None: the service's database."""
+    freeze_after_warm_up: bool = False
+    """Freeze the loaded heap out of the garbage collector's reach once warmed up (server
+    workers: `app_from_env` sets it; see `app.warm_up`)."""
     ledger_rules: Any = None
     """The `LedgerConfig` that /v1/ledger/findings applies (thresholds, authority, R12's
     watchlist); None: the shipped defaults. `Any` so this module needs no ledger import."""
