@@ -89,7 +89,8 @@ def test_a_ring_shows_its_accounts_contacts_and_posts_linked_to_review(
     ]
     assert FLAGGED_TEXTS["ad-3"] in page.text
     item = service.client.get("/review/item", params={"id": "ad-3"})
-    assert f"Ring <code>{two_rings['ad-3']}</code>" in item.text
+    ring = two_rings["ad-3"]
+    assert f'Ring <a href="/rings/{ring}"><code>{ring}</code></a>' in item.text  # admin: linked
     other = service.client.get(f"/rings/{two_rings['ad-1']}").text
     assert "ad-1" in other and "ad-2" in other and "ad-3" not in other
 
