@@ -8,6 +8,9 @@ for each fold a model is fitted on them plus the other four folds of dev, and th
 is decided by the built-in packs.
 
 Usage: .venv/bin/python benchmarks/dev_crossval.py [--folds 5] [--seed 7] [--shared ../shared]
+       [--why | --why-all]   (also print, for every miss and false flag, or for every item,
+                              its score, rules, signal categories and the exemptions that
+                              held: no text, so it is safe to paste)
 """
 
 from __future__ import annotations
@@ -19,10 +22,10 @@ import sys
 from redline.evaluate import evaluate
 from redline.model import AdScorer
 from redline.pipeline import Pipeline
-from redline.policy import decide, load_packs
+from redline.policy import Pack, decide, holding_exemptions, load_packs
 from redline.recognizers import REGISTRY
 from redline.training import DEV_WEIGHT, collect, dev_rows, find_shared
-from redline.types import Post
+from redline.types import Doc, Post
 
 
 def main() -> None:
@@ -30,6 +33,8 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--shared")
+    parser.add_argument("--why", action="store_true", help="explain each miss and false flag")
+    parser.add_argument("--why-all", action="store_true", help="explain every item, right or not")
     args = parser.parse_args()
     shared = find_shared(args.shared)
     if shared is None or not dev_rows(shared):
@@ -65,6 +70,23 @@ def main() -> None:
         "(each item scored by a model that never saw it)"
     )
     print(report.render())
+    if args.why or args.why_all:
+        print("\nwhy each error happened (no text):" if not args.why_all else "\nevery item:")
+        for index, row in enumerate(rows):
+            flagged = decisions[index]["verdict"] != "allow"
+            if args.why_all or flagged != (row["label"] == "violating_ad"):
+                print(why(row, decisions[index], docs[index], packs))
+
+
+def why(row: dict, decision: dict, doc: Doc, packs: list[Pack]) -> str:
+    """One error, explained by what the rules saw: score, rules, categories, exemptions."""
+    categories = sorted({s.category for s in doc.signals})
+    exempt = {p.id: holding_exemptions(doc, p) for p in packs}
+    return (
+        f"{row['id']} {row['label']}/{row.get('category')} {row.get('lang')} "
+        f"len={len(doc.text)} -> {decision['verdict']} score={decision['score']:.3f} "
+        f"rules={decision['rules']} signals={categories} exempt={exempt}"
+    )
 
 
 if __name__ == "__main__":

@@ -541,11 +541,21 @@ class _Facts:
         return eval(when.code, {"__builtins__": {}}, namespace)
 
 
+def _facts_of(doc: Doc, pack: Pack) -> _Facts:
+    counts = Counter(s.category for s in doc.signals if s.pack in (None, pack.id))
+    return _Facts(pack, doc.score, len(doc.text), counts)
+
+
 def fired_rules(doc: Doc, pack: Pack) -> list[Rule]:
     """The rules of `pack` whose conditions hold for `doc`."""
-    counts = Counter(s.category for s in doc.signals if s.pack in (None, pack.id))
-    facts = _Facts(pack, doc.score, len(doc.text), counts)
+    facts = _facts_of(doc, pack)
     return [rule for rule in pack.rules if facts.evaluate(rule.when)]
+
+
+def holding_exemptions(doc: Doc, pack: Pack) -> list[str]:
+    """The ids of `pack`'s exemptions that hold for `doc`, to explain why a rule did not fire."""
+    facts = _facts_of(doc, pack)
+    return [name for name in pack.exemptions if facts.exempt(name)]
 
 
 def decide(doc: Doc, packs: Sequence[Pack]) -> Decision:

@@ -13,9 +13,19 @@ from redline.synth.generate import PACKS, PAGE_STYLE_SHARE
 LANGS = {"zh-Hans", "zh-Hant", "en", "hi", "hi-Latn"}
 VIOLATING_CATEGORIES = {"fetal_sex_id_ad", "sex_selection_ad", "blood_shipping_ad"}
 BENIGN_CATEGORIES = {
-    "news_about_case", "warning", "law_text", "platform_policy", "moderation_wordlist",
-    "legit_screening", "user_question", "folk_prediction", "gender_reveal", "kids_product",
-    "other_sexing", "explainer", "research",
+    "news_about_case",
+    "warning",
+    "law_text",
+    "platform_policy",
+    "moderation_wordlist",
+    "legit_screening",
+    "user_question",
+    "folk_prediction",
+    "gender_reveal",
+    "kids_product",
+    "other_sexing",
+    "explainer",
+    "research",
 }
 
 # Ads written by hand for this test, in the registers the templates cover. If the generator
@@ -95,8 +105,11 @@ def test_evasion_rates_and_names(posts: list[dict[str, str]]) -> None:
 
 def test_traditional_posts_are_in_traditional_script(posts: list[dict[str, str]]) -> None:
     hant = " ".join(post["text"] for post in posts if post["lang"] == "zh-Hant")
-    hans = " ".join(post["text"] for post in posts if post["lang"] == "zh-Hans"
-                    and "traditional" not in post["evasion"])
+    hans = " ".join(
+        post["text"]
+        for post in posts
+        if post["lang"] == "zh-Hans" and "traditional" not in post["evasion"]
+    )
     assert hant.count("驗") > 20 and hant.count("验") == 0
     assert hans.count("验") > 20
 
@@ -159,8 +172,11 @@ def _page_style_fragments(lang: str) -> list[str]:
 
 
 def test_page_style_posts_are_drawn_and_rarely_carry_a_contact_line() -> None:
-    posts = [p for p in generate(4000, seed=13) if p["lang"] in {"zh-Hans", "en"}
-             and p["evasion"] == "none"]
+    posts = [
+        p
+        for p in generate(4000, seed=13)
+        if p["lang"] in {"zh-Hans", "en"} and p["evasion"] == "none"
+    ]
     fragments = {lang: _page_style_fragments(lang) for lang in ("zh-Hans", "en")}
 
     def is_page(post: dict[str, str]) -> bool:
@@ -177,3 +193,18 @@ def test_page_style_posts_are_drawn_and_rarely_carry_a_contact_line() -> None:
     other = [p for p in ads if not is_page(p)]
     other_rate = sum(bool(contact.search(p["text"])) for p in other) / len(other)
     assert page_rate < other_rate
+
+
+def test_listing_posts_are_drawn_for_both_labels() -> None:
+    posts = [p for p in generate(3000, seed=5) if p["evasion"] == "none"]
+    shapes = {
+        lang: {re.split(r"\{\w+\}", t)[0] for pool in PACKS[lang].listing.values() for t in pool}
+        for lang in ("zh-Hans", "en")
+    }
+
+    def is_listing(post: dict[str, str]) -> bool:
+        heads = shapes.get(post["lang"], set())
+        return "\n" not in post["text"] and any(h and post["text"].startswith(h) for h in heads)
+
+    listed = Counter(p["label"] for p in posts if is_listing(p))
+    assert listed["violating_ad"] > 20 and listed["benign"] > 10

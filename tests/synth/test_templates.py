@@ -12,8 +12,14 @@ from redline.synth.templates import cn_mobile, fill, hk_phone, qq_number, slot_n
 
 def _templates(lang: str) -> list[str]:
     pack = PACKS[lang]
-    pools = [*pack.violating.values(), *pack.benign.values(), pack.cta,
-             *pack.benign_contact.values(), *pack.page_style.values()]
+    pools = [
+        *pack.violating.values(),
+        *pack.benign.values(),
+        pack.cta,
+        *pack.benign_contact.values(),
+        *pack.page_style.values(),
+        *pack.listing.values(),
+    ]
     return [template for pool in pools for template in pool]
 
 
@@ -79,3 +85,27 @@ def test_contact_shapes() -> None:
         assert hk.startswith("852") and len(hk) == 11 and hk[3] in "569"
         qq = qq_number(rng)
         assert 6 <= len(qq) <= 10 and qq[0] != "0"
+
+
+_OFFER_SLOTS = {"phone", "hkphone", "inphone", "qq", "wx", "tg", "url", "email"}
+_OFFER_SLOTS |= {"price", "price2", "hkd", "price_big", "price_small", "usd", "usd_big", "inr"}
+_OFFER_SLOTS |= {"kit_price"}
+
+
+@pytest.mark.parametrize("lang", sorted(PACKS))
+def test_ad_listings_are_one_line_with_a_contact_or_price(lang: str) -> None:
+    pack = PACKS[lang]
+    ads = [t for category in pack.violating for t in pack.listing.get(category, ())]
+    assert ads, lang
+    for template in ads:
+        assert "\n" not in template and len(template) <= 60, template
+        assert slot_names(template) & _OFFER_SLOTS, template
+
+
+@pytest.mark.parametrize("lang", sorted(PACKS))
+def test_listings_have_benign_twins_of_the_same_shape(lang: str) -> None:
+    pack = PACKS[lang]
+    twins = {category for category in pack.listing if category in pack.benign}
+    assert "user_question" in twins and "legit_screening" in twins
+    for category in pack.listing:
+        assert category in pack.violating or category in pack.benign, category

@@ -20,7 +20,11 @@ VIOLATING_SHARE = 0.45
 EVADED_SHARE = {VIOLATING: 0.6, BENIGN: 0.2}
 
 LANG_WEIGHTS: dict[str, float] = {
-    "zh-Hans": 0.34, "zh-Hant": 0.14, "en": 0.26, "hi": 0.10, "hi-Latn": 0.16,
+    "zh-Hans": 0.34,
+    "zh-Hant": 0.14,
+    "en": 0.26,
+    "hi": 0.10,
+    "hi-Latn": 0.16,
 }
 PACKS: dict[str, LanguagePack] = {
     "zh-Hans": templates_zh.PACK,
@@ -32,6 +36,9 @@ PACKS: dict[str, LanguagePack] = {
 
 PAGE_STYLE_SHARE = {VIOLATING: 0.35, BENIGN: 0.5}
 """Chance that a post in a category with page-style templates is written in that register."""
+
+LISTING_SHARE = {VIOLATING: 0.12, BENIGN: 0.1}
+"""Chance that a post in a category with listing templates is one bare listing line."""
 
 _SENTENCE_COUNTS = (1, 2, 3, 4)
 _SENTENCE_WEIGHTS = (0.35, 0.30, 0.20, 0.15)
@@ -83,9 +90,17 @@ def evasion_set(n_per_family: int = 200, *, seed: int = 1) -> list[Post]:
                 continue
             base_id = f"evs-{seed}-{family}-{made}"
             for text, name in ((clean, "none"), (evaded, family)):
-                posts.append({"id": f"{base_id}-{name}", "base_id": base_id, "text": text,
-                              "label": VIOLATING, "category": category, "lang": lang,
-                              "evasion": name})
+                posts.append(
+                    {
+                        "id": f"{base_id}-{name}",
+                        "base_id": base_id,
+                        "text": text,
+                        "label": VIOLATING,
+                        "category": category,
+                        "lang": lang,
+                        "evasion": name,
+                    }
+                )
             made += 1
     return posts
 
@@ -105,8 +120,14 @@ def _post(seed: int, index: int) -> Post:
             if evaded != text:
                 applied.append(family)
                 text = evaded
-    return {"id": f"syn-{seed}-{index}", "text": text, "label": label, "category": category,
-            "lang": lang, "evasion": "+".join(applied) or "none"}
+    return {
+        "id": f"syn-{seed}-{index}",
+        "text": text,
+        "label": label,
+        "category": category,
+        "lang": lang,
+        "evasion": "+".join(applied) or "none",
+    }
 
 
 def _pick_families(lang: str, label: str, rng: Random) -> list[str]:
@@ -130,6 +151,9 @@ def _render(lang: str, label: str, category: str, rng: Random) -> str:
 
 
 def _compose(pack: LanguagePack, label: str, category: str, rng: Random) -> str:
+    listing = pack.listing.get(category, ())
+    if listing and rng.random() < LISTING_SHARE[label]:
+        return fill(rng.choice(listing), pack.slots, rng, {})
     pools = pack.violating if label == VIOLATING else pack.benign
     page = pack.page_style.get(category, ())
     as_page = bool(page) and rng.random() < PAGE_STYLE_SHARE[label]

@@ -31,6 +31,11 @@ class LanguagePack:
     SEO advertorials, seller FAQs, lab guides, clinic pages, and their neutral twins (doctors'
     Q&A, news features, licensed NIPT pages). Real ads missed by models trained on short offers
     read like this, with no contact or price, so tone and function must carry the label.
+
+    ``listing`` maps a category to one-line posts: a service and a contact or price and
+    nothing else (classifieds, menu lines, comment spam), and their twins of either label
+    (a legal test's price line, a parrot-sexing listing, a short user question). Without them
+    the model only knows ads that explain themselves in sentences.
     """
 
     lang: str
@@ -44,6 +49,7 @@ class LanguagePack:
     trailers: tuple[str, ...]
     hashtag_format: str = "#{}"
     page_style: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    listing: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def fill(template: str, slots: Mapping[str, SlotFn], rng: Random, cache: dict[str, str]) -> str:
@@ -103,8 +109,30 @@ def qq_number(rng: Random) -> str:
 
 
 _HANDLE_PARTS = (
-    "hk", "lab", "gene", "baby", "mama", "yx", "xb", "dna", "care", "bio", "nipt", "lucky",
-    "sunny", "kk", "mm", "bb", "vip", "happy", "yun", "bao", "xiao", "an", "jia", "kang",
+    "hk",
+    "lab",
+    "gene",
+    "baby",
+    "mama",
+    "yx",
+    "xb",
+    "dna",
+    "care",
+    "bio",
+    "nipt",
+    "lucky",
+    "sunny",
+    "kk",
+    "mm",
+    "bb",
+    "vip",
+    "happy",
+    "yun",
+    "bao",
+    "xiao",
+    "an",
+    "jia",
+    "kang",
 )
 
 

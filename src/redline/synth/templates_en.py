@@ -13,10 +13,24 @@ from random import Random
 from redline.synth.templates import CONTACT_SLOTS, LanguagePack, SlotFn, choice, number
 
 _BANNED_TERMS = (
-    "gender test", "sex determination", "fetal sex test", "boy or girl test", "gender selection",
-    "family balancing", "sex selection ivf", "y chromosome test", "early gender blood test",
-    "baby gender kit", "blood to hong kong", "son guarantee", "beta paida", "ling jaanch",
-    "putrajeevak", "gender reveal test 6 weeks", "pgd sex selection", "xy test",
+    "gender test",
+    "sex determination",
+    "fetal sex test",
+    "boy or girl test",
+    "gender selection",
+    "family balancing",
+    "sex selection ivf",
+    "y chromosome test",
+    "early gender blood test",
+    "baby gender kit",
+    "blood to hong kong",
+    "son guarantee",
+    "beta paida",
+    "ling jaanch",
+    "putrajeevak",
+    "gender reveal test 6 weeks",
+    "pgd sex selection",
+    "xy test",
 )
 
 
@@ -38,10 +52,31 @@ def _money(low: int, high: int, step: int, formats: tuple[str, ...]) -> SlotFn:
 
 
 def _clinic(rng: Random) -> str:
-    first = rng.choice(("Bright", "New Hope", "Golden", "Pacific", "Lotus", "Harmony", "Cradle",
-                        "Prime", "Sunrise", "Blue Bay"))
-    kind = rng.choice(("Fertility", "IVF Centre", "Fertility Clinic", "Reproductive Center",
-                       "Genetics", "Diagnostics", "Gene Lab"))
+    first = rng.choice(
+        (
+            "Bright",
+            "New Hope",
+            "Golden",
+            "Pacific",
+            "Lotus",
+            "Harmony",
+            "Cradle",
+            "Prime",
+            "Sunrise",
+            "Blue Bay",
+        )
+    )
+    kind = rng.choice(
+        (
+            "Fertility",
+            "IVF Centre",
+            "Fertility Clinic",
+            "Reproductive Center",
+            "Genetics",
+            "Diagnostics",
+            "Gene Lab",
+        )
+    )
     return f"{first} {kind}"
 
 
@@ -49,8 +84,18 @@ SLOTS: dict[str, SlotFn] = {
     **CONTACT_SLOTS,
     "clinic": _clinic,
     "clinic2": _clinic,
-    "country": choice(("Thailand", "Cyprus", "the US", "Northern Cyprus", "Mexico", "Malaysia",
-                       "Dubai", "Kyrgyzstan")),
+    "country": choice(
+        (
+            "Thailand",
+            "Cyprus",
+            "the US",
+            "Northern Cyprus",
+            "Mexico",
+            "Malaysia",
+            "Dubai",
+            "Kyrgyzstan",
+        )
+    ),
     "usd": _money(200, 3000, 50, ("${}", "US${}", "USD {}")),
     "usd_big": _money(14000, 32000, 500, ("${}", "US${}", "USD {}")),
     "inr": _money(8000, 45000, 500, ("₹{}", "Rs {}", "INR {}", "Rs. {}")),
@@ -58,10 +103,36 @@ SLOTS: dict[str, SlotFn] = {
     "kit_price": _money(79, 249, 10, ("${}", "£{}", "US${}")),
     "hours": choice(("24 hours", "48 hours", "one business day", "2-3 days", "72 hours")),
     "days": choice(("next day", "same day", "within 48 hours", "in 2 business days")),
-    "city": choice(("Shenzhen", "Guangzhou", "Delhi", "Mumbai", "Jaipur", "Ludhiana", "Toronto",
-                    "Vancouver", "Sydney", "Bangkok", "Surat", "Hyderabad", "London")),
-    "state": choice(("Haryana", "Punjab", "Rajasthan", "Maharashtra", "Uttar Pradesh", "Bihar",
-                     "Guangdong", "Fujian", "Gujarat")),
+    "city": choice(
+        (
+            "Shenzhen",
+            "Guangzhou",
+            "Delhi",
+            "Mumbai",
+            "Jaipur",
+            "Ludhiana",
+            "Toronto",
+            "Vancouver",
+            "Sydney",
+            "Bangkok",
+            "Surat",
+            "Hyderabad",
+            "London",
+        )
+    ),
+    "state": choice(
+        (
+            "Haryana",
+            "Punjab",
+            "Rajasthan",
+            "Maharashtra",
+            "Uttar Pradesh",
+            "Bihar",
+            "Guangdong",
+            "Fujian",
+            "Gujarat",
+        )
+    ),
     "pct": number(85, 99),
     "pct2": number(10, 60),
     "n": number(120, 9800, 10),
@@ -71,9 +142,11 @@ SLOTS: dict[str, SlotFn] = {
     "months": number(6, 60),
     "ratio": choice(("108", "110", "112", "918", "929", "943")),
     "year2": number(2020, 2024),
-    "agency": lambda rng: rng.choice(("Global", "Lotus", "Siam", "Aphrodite", "Family First",
-                                      "Medi")) + " " + rng.choice(("IVF Travel", "Fertility Tours",
-                                                                    "Surrogacy", "Care Abroad")),
+    "agency": lambda rng: (
+        rng.choice(("Global", "Lotus", "Siam", "Aphrodite", "Family First", "Medi"))
+        + " "
+        + rng.choice(("IVF Travel", "Fertility Tours", "Surrogacy", "Care Abroad"))
+    ),
     "size": choice(("0-3m", "2T-5T", "6-9 years", "newborn")),
     "wordlist": _wordlist,
 }
@@ -91,8 +164,6 @@ VIOLATING = {
         "How early can you test? Any time from {wk} weeks, as long as the scan shows a heartbeat.",
         "FAQ: Is it accurate? Yes, our partner lab reports {acc} accuracy for gender from week "
         "{wk}.",
-        "A week-six draw is priced higher than a week-seven one, since there is less fetal DNA to "
-        "work with.",
         "What to bring: your latest ultrasound report and your travel permit. We handle the rest.",
         "Y chromosome test (medical indication) from {wk} weeks. Discreet reporting by WeChat.",
         "We guarantee the result or your money back.",
@@ -118,6 +189,10 @@ VIOLATING = {
         "Genetic disease screening package (gender included), from {usd}.",
         "My wife tested at 7 weeks, the report said girl and it was right. Highly recommend!",
         "No doctor's note needed. Order online, test early, know for sure.",
+        "Update for everyone who asked: tested at {wk} weeks, the report said boy, and our son "
+        "arrived on Sunday. Message me and I'll share the lab's number.",
+        "Two girls already, so this time we did the early blood test. It said boy and it was "
+        "right. Can't recommend them enough.",
     ),
     "sex_selection_ad": (
         "Family balancing: choose the gender of your next baby with PGT at our {country} clinic.",
@@ -138,7 +213,6 @@ VIOLATING = {
         "{agency}: gender selection abroad, Hindi and Mandarin speaking coordinators.",
         "Why travel to {country}? Because there, you can choose your baby's sex.",
         "Choose the sex of your baby with {pct}% certainty. Payment plans available.",
-        "Have kids of one sex and hoping for the other? That is exactly what our programme is for.",
         "On day five your chosen embryo goes back in, and the others can be frozen.",
         "A boy after three girls? Our herbal tonic has helped hundreds of mothers.",
         "Timing intercourse and a special diet will tip the odds towards a boy, our guide shows "
@@ -147,10 +221,10 @@ VIOLATING = {
         "Surrogacy with gender choice available, ask about our male embryo package.",
         "Non-medical sex selection is offered to international patients at {clinic}.",
         "Shettles method consultation plus supplements, {usd} for a three-month plan.",
+        "We went to {country} with {agency} after two daughters. They picked a male embryo and "
+        "our boy is now three months old. Ask me for their contact.",
     ),
     "blood_shipping_ad": (
-        "Inside the box: a finger-prick lancet, one small tube and a postage-paid envelope to "
-        "send it back.",
         "Can't travel to Hong Kong? Mail us your sample in our cold-chain box.",
         "A nurse will visit your home, draw the blood and courier it to the lab the same day.",
         "Compliant shipping to Hong Kong, results in {hours}.",
@@ -190,7 +264,7 @@ BENIGN = {
     "news_about_case": (
         "Customs officers at {city} seized {tubes} tubes of pregnant women's blood bound for Hong "
         "Kong.",
-        "Police said the gang advertised \"risk-free genetic screening\" on social media and "
+        'Police said the gang advertised "risk-free genetic screening" on social media and '
         "shipped more than {n} samples.",
         "A decoy customer was quoted {inr} for a sex determination test, officials said.",
         "The doctor was arrested under the PCPNDT Act after a sting operation in {state}.",
@@ -200,7 +274,7 @@ BENIGN = {
         "determination.",
         "Health officials sealed {few} ultrasound centres for revealing the sex of fetuses.",
         "Reporters posing as a couple were told the test was available from {wk} weeks for {usd}.",
-        "Investigators say the ads promised \"{acc} accuracy\" and results in {hours}.",
+        'Investigators say the ads promised "{acc} accuracy" and results in {hours}.',
         "The raid team seized a portable ultrasound machine and registers from the house.",
         "Authorities in {country} are reviewing clinics that offer gender selection to foreign "
         "couples.",
@@ -214,7 +288,7 @@ BENIGN = {
         "Never send your blood to strangers online: it carries your and your baby's genetic data.",
         "Report any clinic that offers to tell the sex of the fetus. Call the helpline.",
         "The alkaline diet for a boy is a myth; your body's pH does not decide the baby's sex.",
-        "\"{acc} accurate at {wk} weeks\" is a sales line, not a medical fact. Be careful.",
+        '"{acc} accurate at {wk} weeks" is a sales line, not a medical fact. Be careful.',
         "Every daughter matters. Say no to sex selection.",
         "Beware of agents offering a trip to Hong Kong for a gender blood test: it is illegal for "
         "mainland residents.",
@@ -336,20 +410,14 @@ BENIGN_CONTACT = {
 
 PAGE_STYLE = {
     "fetal_sex_id_ad": (
-        "The Hong Kong blood test is a scientifically recognised method that looks for "
-        "Y-chromosome DNA in the mother's blood. It is the earliest way to learn your baby's sex.",
-        "More and more mainland moms now travel to Hong Kong for the blood test. Customs checks "
-        "have not cooled the demand. So what exactly is this test?",
-        "How many weeks along do you need to be? What should you prepare? Below we answer the "
-        "questions expectant moms ask us most.",
-        "Why do you need a recent ultrasound report for the gender blood test? Because the lab "
-        "must confirm you are far enough along for an accurate result.",
-        "Many professional labs in Hong Kong offer early gender testing, so you can choose one "
-        "that fits your schedule and budget.",
-        "Our recommended labs: 1. {clinic} (established {many} years) 2. {clinic2} 3. a private "
-        "lab in Kowloon.",
-        "Testing at six weeks costs a little more than at seven, because the lab has less fetal "
-        "DNA to work with.",
+        "Wondering whether it's a boy or a girl? You no longer have to wait for the anatomy scan. "
+        "Here is how our early blood test works, step by step.",
+        "Q: Does the blood draw hurt the baby? A: Not at all. We only take a small sample from "
+        "mom's arm, and our nurses do dozens every week.",
+        "Parents often ask us which lab to trust for the gender blood test. We only work with "
+        "accredited partners, and every report is checked twice before it reaches you.",
+        "Planning the nursery early? Our guide explains when you can take the gender test, what it "
+        "costs and how fast results arrive. Message us with your week of pregnancy.",
         "Is it legal? The test itself is allowed in Hong Kong, and thousands of moms make the day "
         "trip every year.",
         "Is the blood draw safe for the baby? Absolutely. It is a routine draw from mom's arm and "
@@ -366,10 +434,6 @@ PAGE_STYLE = {
         "bring.",
     ),
     "sex_selection_ad": (
-        "With our gender selection programme we can assure that the desired gender will be born, "
-        "with very high accuracy.",
-        "Only embryos of the desired sex are transferred, so you can plan your family with "
-        "confidence.",
         "Why choose {clinic}? Our embryology team has over {many} years of experience in PGT and "
         "family balancing.",
         "Is sex selection legal? In {country} it is permitted for non-medical reasons, which is "
@@ -378,6 +442,10 @@ PAGE_STYLE = {
         "retrieval, PGT and transfer, starts at {usd_big}.",
         "Family balancing is a personal choice, and we believe parents deserve it. Here is how the "
         "process works at our centre.",
+        "Q: Can we choose a boy? A: In {country}, yes. Our partner clinic tests every embryo "
+        "and you decide which one is transferred. Message our coordinator to start.",
+        "Hoping for a daughter after two sons? In this guide we explain how embryo screening "
+        "lets you choose, and what it costs. Book a free call at {url}.",
     ),
     "blood_shipping_ad": (
         "Live far from Hong Kong? Many parents use our mail-in service: your blood is drawn "
@@ -388,6 +456,8 @@ PAGE_STYLE = {
         "sample to the lab safely.",
         "Why do we send our own collection tubes? Ordinary tubes let the blood clot and degrade "
         "the fetal DNA the lab needs.",
+        "Q: Do I have to travel? A: No. We send a collection kit to your door, you post the "
+        "sample back, and the lab emails your baby's gender in {hours}. Order at {url}.",
     ),
     "explainer": (
         "How do early gender blood tests work? They look for Y-chromosome fragments in the "
@@ -400,8 +470,6 @@ PAGE_STYLE = {
         "reasons is banned in many countries, including India and China.",
     ),
     "news_about_case": (
-        "More mainland women are crossing to Hong Kong for blood tests to learn their baby's sex. "
-        "Customs officers say they are stepping up checks on couriers carrying samples.",
         "Posing as a pregnant customer, our reporter was told the lab was fully licensed and that "
         "six weeks was early enough. Asked how the sample would leave the mainland, the agent went "
         "quiet.",
@@ -418,18 +486,18 @@ PAGE_STYLE = {
         "trouble.",
         "Those polished guides to early gender testing are advertising in disguise. If a page "
         "tells you which lab to pick, it is selling something.",
+        "A friend paid for a mailed gender test that said boy. She had a girl. Please don't waste "
+        "your money on these.",
     ),
     "user_question": (
-        "How many weeks do you have to be for the Hong Kong blood test? Is it even legal? Asking "
-        "before I believe what I read online.",
-        "Why do all these articles say to bring a recent ultrasound report for the gender test? "
-        "Would customs ask about it?",
+        "I'm {wk} weeks and my mother-in-law keeps pushing me to find out the gender. Has anyone "
+        "done one of these blood tests? Were you happy you did?",
+        "Someone in a parents group offered to mail my blood sample abroad for a gender test. Is "
+        "that even safe? I don't want to get in trouble.",
     ),
     "legit_screening": (
         "Our NIPT is available from 10 weeks and detects over {acc} of trisomy 21 cases. In line "
         "with the law, we do not report fetal sex.",
-        "FAQ: What should I bring to my NIPT appointment? A recent ultrasound report and photo ID, "
-        "so we can confirm how many weeks along you are.",
         "FAQ: Can NIPT tell me if it's a boy or a girl? We do not disclose fetal sex; our "
         "screening looks only for chromosomal conditions.",
         "At {clinic}, PGT is offered only to families at risk of serious genetic disease; we do "
@@ -439,6 +507,51 @@ PAGE_STYLE = {
 """Web-page register: advertorials, seller FAQs and clinic pages, and the neutral pages that
 mirror them."""
 
+LISTING = {
+    "fetal_sex_id_ad": (
+        "Early gender blood test {usd}. WhatsApp {hkphone}",
+        "Baby gender test from {wk} wks, DM {wx}",
+        "HK gender test, {hkd}, {hkphone}",
+        "Boy or girl at {wk} weeks? {inphone}",
+        "Gender scan {inr} call {inphone}",
+        "Fetal sex test kit {kit_price} {url}",
+    ),
+    "sex_selection_ad": (
+        "Gender selection IVF {country} from {usd_big}. {url}",
+        "Family balancing packages, WhatsApp {inphone}",
+        "Sex selection abroad, call {hkphone}",
+        "Baby boy kit {kit_price}, order {url}",
+    ),
+    "blood_shipping_ad": (
+        "Mail-in blood kit, gender in {hours}. {url}",
+        "Send your blood sample to Hong Kong, {hkd}, {wx}",
+        "Home blood draw plus courier to lab, {inphone}",
+    ),
+    "legit_screening": (
+        "NIPT from 10 weeks, {usd}. Call {hkphone}",
+        "Pregnancy blood test (hCG) {usd}, book {url}",
+        "Prenatal screening for trisomy 21, {inr}, {inphone}",
+    ),
+    "other_sexing": (
+        "Bird sexing by DNA, {kit_price}, {url}",
+        "Chick sexing service, call {inphone}",
+    ),
+    "gender_reveal": (
+        "Gender reveal balloons {kit_price}, order {url}",
+        "Boy or girl reveal cake, DM {wx}",
+    ),
+    "user_question": (
+        "Gender blood test at {wk} weeks, legit?",
+        "How much is the Hong Kong gender test?",
+        "Is it legal to mail a blood sample for a gender test?",
+    ),
+    "news_about_case": (
+        "Customs seize {tubes} blood samples bound for Hong Kong",
+        "Clinic raided over sex determination in {city}",
+    ),
+}
+"""One-line listings (service plus contact or price) and the short posts that mirror them."""
+
 PACK = LanguagePack(
     lang="en",
     violating=VIOLATING,
@@ -447,8 +560,19 @@ PACK = LanguagePack(
     benign_contact=BENIGN_CONTACT,
     slots=SLOTS,
     joiners=(" ", " ", "\n", "\n\n"),
-    hashtags=("pregnancy", "momtobe", "baby", "ivf", "ttc", "bumpdate", "health", "parenting",
-              "newmom", "firsttrimester"),
+    hashtags=(
+        "pregnancy",
+        "momtobe",
+        "baby",
+        "ivf",
+        "ttc",
+        "bumpdate",
+        "health",
+        "parenting",
+        "newmom",
+        "firsttrimester",
+    ),
     trailers=("👍", "❤️", "Please share!", "🙏", "✨", ""),
     page_style=PAGE_STYLE,
+    listing=LISTING,
 )

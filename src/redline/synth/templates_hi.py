@@ -29,10 +29,26 @@ def _rupees_latin(low: int, high: int, step: int) -> SlotFn:
     return make
 
 
-_TERMS_HI = ("लिंग जांच", "लिंग परीक्षण", "बेटा होगा", "लड़का या लड़की", "भ्रूण लिंग", "पुत्र प्राप्ति दवा",
-             "जेंडर टेस्ट", "बेटा पक्का")
-_TERMS_LATN = ("ling jaanch", "beta ya beti", "ladka hai ya ladki", "gender test", "beta paida",
-               "putrajeevak", "beta pakka", "gender batao")
+_TERMS_HI = (
+    "लिंग जांच",
+    "लिंग परीक्षण",
+    "बेटा होगा",
+    "लड़का या लड़की",
+    "भ्रूण लिंग",
+    "पुत्र प्राप्ति दवा",
+    "जेंडर टेस्ट",
+    "बेटा पक्का",
+)
+_TERMS_LATN = (
+    "ling jaanch",
+    "beta ya beti",
+    "ladka hai ya ladki",
+    "gender test",
+    "beta paida",
+    "putrajeevak",
+    "beta pakka",
+    "gender batao",
+)
 
 
 def _wordlist(terms: tuple[str, ...]) -> SlotFn:
@@ -56,8 +72,22 @@ _COMMON: dict[str, SlotFn] = {
 SLOTS_HI: dict[str, SlotFn] = {
     **_COMMON,
     "inr": _rupees(5000, 45000, 500),
-    "city": choice(("दिल्ली", "जयपुर", "लखनऊ", "पटना", "आगरा", "मेरठ", "इंदौर", "भोपाल", "रोहतक",
-                    "हिसार", "गाज़ियाबाद", "कानपुर")),
+    "city": choice(
+        (
+            "दिल्ली",
+            "जयपुर",
+            "लखनऊ",
+            "पटना",
+            "आगरा",
+            "मेरठ",
+            "इंदौर",
+            "भोपाल",
+            "रोहतक",
+            "हिसार",
+            "गाज़ियाबाद",
+            "कानपुर",
+        )
+    ),
     "state": choice(("हरियाणा", "राजस्थान", "उत्तर प्रदेश", "बिहार", "मध्य प्रदेश", "पंजाब")),
     "wordlist": _wordlist(_TERMS_HI),
 }
@@ -65,8 +95,22 @@ SLOTS_HI: dict[str, SlotFn] = {
 SLOTS_LATN: dict[str, SlotFn] = {
     **_COMMON,
     "inr": _rupees_latin(5000, 45000, 500),
-    "city": choice(("Delhi", "Jaipur", "Lucknow", "Patna", "Agra", "Meerut", "Indore", "Rohtak",
-                    "Hisar", "Ghaziabad", "Ludhiana", "Surat")),
+    "city": choice(
+        (
+            "Delhi",
+            "Jaipur",
+            "Lucknow",
+            "Patna",
+            "Agra",
+            "Meerut",
+            "Indore",
+            "Rohtak",
+            "Hisar",
+            "Ghaziabad",
+            "Ludhiana",
+            "Surat",
+        )
+    ),
     "state": choice(("Haryana", "Rajasthan", "UP", "Bihar", "MP", "Punjab", "Gujarat")),
     "wordlist": _wordlist(_TERMS_LATN),
 }
@@ -125,6 +169,8 @@ BENIGN_HI = {
         "यहाँ भ्रूण के लिंग की जांच नहीं की जाती है।",
         "बेटी बचाओ, बेटी पढ़ाओ। लिंग जांच की सूचना हेल्पलाइन पर दें।",
         "ऑनलाइन लिंग जांच के विज्ञापन फर्जी और गैरकानूनी हैं, सावधान रहें।",
+        "इस पेज पर लिंग जांच की कोई सेवा नहीं मिलती, कृपया ऐसी मांग न करें।",
+        "हम लिंग जांच नहीं करते और न ही किसी सेंटर का पता बताते हैं।",
     ),
     "law_text": (
         "पीसीपीएनडीटी अधिनियम 1994 की धारा 22 के अनुसार प्रसव पूर्व लिंग निर्धारण का कोई भी "
@@ -226,6 +272,7 @@ BENIGN_LATN = {
         "Beta paida karne wali dawa ke jhanse me mat aao, ye nuksaan kar sakti hai.",
         "Yahan bhroon ke ling ki jaanch nahi ki jaati.",
         "Beti bachao, beti padhao. Gender test ki khabar helpline pe do.",
+        "Is page pe ling jaanch ki koi service nahi milti, please aisi demand mat karo.",
     ),
     "law_text": (
         "PCPNDT Act ki dhara 22 ke hisaab se sex determination ka koi bhi ad banned hai.",
@@ -277,6 +324,35 @@ _CONTACT_LATN = {
     "legit_screening": ("Appointment: {inphone}",),
 }
 
+LISTING_HI = {
+    "fetal_sex_id_ad": (
+        "लिंग जांच {inr} संपर्क {inphone}",
+        "बेटा या बेटी जानें, व्हाट्सएप {inphone}",
+        "भ्रूण लिंग जांच, गुप्त, {inphone}",
+    ),
+    "sex_selection_ad": (
+        "बेटा होने की दवा {inr}, कॉल {inphone}",
+        "पुत्र प्राप्ति किट, व्हाट्सएप {inphone}",
+    ),
+    "legit_screening": ("एनआईपीटी जांच {inr}, अपॉइंटमेंट {inphone}",),
+    "user_question": ("क्या लिंग जांच कानूनी है?",),
+}
+"""One-line listings (service plus contact or price) and the short posts that mirror them."""
+
+LISTING_LATN = {
+    "fetal_sex_id_ad": (
+        "Ling jaanch {inr}, contact {inphone}",
+        "Beta ya beti pata karo, WhatsApp {inphone}",
+        "Gender test secret, {inphone}",
+    ),
+    "sex_selection_ad": (
+        "Beta hone ki dawa {inr}, call {inphone}",
+        "Putra prapti kit, WhatsApp {inphone}",
+    ),
+    "legit_screening": ("NIPT test {inr}, appointment {inphone}",),
+    "user_question": ("Ling jaanch legal hai kya?",),
+}
+
 _TAGS = ("pregnancy", "garbhavastha", "mother", "baby", "health", "family")
 
 PACK_HI = LanguagePack(
@@ -289,6 +365,7 @@ PACK_HI = LanguagePack(
     joiners=(" ", " ", "\n"),
     hashtags=_TAGS,
     trailers=("🙏", "👍", "शेयर करें", ""),
+    listing=LISTING_HI,
 )
 
 PACK_LATN = LanguagePack(
@@ -301,4 +378,5 @@ PACK_LATN = LanguagePack(
     joiners=(" ", " ", "\n"),
     hashtags=_TAGS,
     trailers=("🙏", "👍", "share karo", ""),
+    listing=LISTING_LATN,
 )
