@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from redline.normalize import normalize_text
-from redline.variants import aksharas, spaced_out, spellings, substituted
+from redline.variants import aksharas, joined_words, spaced_out, spellings, substituted
 
 NO_HOMOPHONES: dict[str, list[str]] = {}
 
@@ -99,3 +99,13 @@ def test_initials_of_a_run_are_generated_only_when_hanzi_anchor_them() -> None:
         for s in spellings("验y", homophones={}, initials_min=9)
         if s.endswith("y") and len(s) == 2
     ]
+
+
+def test_latin_terms_of_several_words_also_match_with_their_letters_run_together() -> None:
+    assert joined_words("gender test") == ["gendertest"]
+    assert joined_words("boy or girl test") == ["boyorgirltest"]
+    assert joined_words("gender") == []  # one word: nothing was lost
+    assert joined_words("लिंग जांच") == [] and joined_words("香港 验血") == []
+    assert joined_words("5g test") == []  # only letters: digits keep their own spellings
+    # what the normaliser makes of letters spaced one by one is exactly the joined form
+    assert normalize_text("G e n d e r t e s t") == joined_words("gender test")[0]

@@ -252,6 +252,16 @@ def spaced_out(term: str) -> list[str]:
     return found
 
 
+def joined_words(term: str) -> list[str]:
+    """A Latin term of several words with the spaces taken out: letters spaced one by one read
+    back as one run ("G e n d e r t e s t" normalises to "gendertest"), so the break between
+    the words is lost and only the joined form can match."""
+    words = term.split()
+    if len(words) < 2 or not all(word.isascii() and word.isalpha() for word in words):
+        return []
+    return ["".join(words)]
+
+
 def glued_initials(term: str) -> str | None:
     """The pinyin initials of a two-character term ("血样" -> "xy"), to be matched only where
     they touch a Chinese character ("xy寄出"): two Latin letters on their own match too much."""

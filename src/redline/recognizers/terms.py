@@ -22,7 +22,14 @@ import orjson
 
 from redline.normalize import normalize_text
 from redline.types import Signal
-from redline.variants import glued_initials, is_hanzi, spaced_out, spellings, substituted
+from redline.variants import (
+    glued_initials,
+    is_hanzi,
+    joined_words,
+    spaced_out,
+    spellings,
+    substituted,
+)
 
 if TYPE_CHECKING:
     from redline.policy import Pack
@@ -133,7 +140,7 @@ def _expand(packs: Sequence[Pack]) -> dict[str, list[TermTarget]]:
                         )
                     if pack.substitutes:
                         forms += substituted(term, pack.substitutes)
-                    forms += spaced_out(term)
+                    forms += spaced_out(term) + joined_words(term)
                     for form in forms:
                         targets = patterns.setdefault(form, [])
                         if target not in targets:
