@@ -50,6 +50,7 @@ def test_audit_verify_reports_tampering(db_url: str) -> None:
         assert invoke("token", "create", name, "--role", "screener", "--db", db_url).exit_code == 0
     intact = invoke("audit", "verify", "--db", db_url)
     assert intact.exit_code == 0 and "3 entries verified" in intact.stdout
+    assert "triggers are missing" not in intact.output
     engine = create_engine(db_url)
     with engine.begin() as connection:
         drop_audit_guard(connection)  # the database refuses the delete while its triggers stand
@@ -58,6 +59,7 @@ def test_audit_verify_reports_tampering(db_url: str) -> None:
     broken = invoke("audit", "verify", "--db", db_url)
     assert broken.exit_code == 1
     assert "TAMPERED: entry 2 removed" in broken.stdout
+    assert "append-only triggers are missing" in broken.output
 
 
 def test_export_labels_writes_reviewers_final_decisions(db_url: str, tmp_path: Path) -> None:

@@ -221,6 +221,12 @@ def audit_verify(db: DbOption = DEFAULT_DB) -> None:
     engine = _engine(db)
     with engine.connect() as connection:
         report = audit.verify(connection)
+        guarded = audit.is_append_only(connection)
+    if not guarded:  # the chain still proves what it covers, but edits are no longer refused
+        err_console().print(
+            "[yellow]warning:[/] the audit table's append-only triggers are missing (dropped by "
+            "someone with DDL rights): edits are no longer refused, only the chain shows them"
+        )
     for problem in report.problems:
         typer.echo(f"TAMPERED: {problem}")
     if not report.ok:
