@@ -178,3 +178,13 @@ def test_escalated_items_leave_the_reviewer_queue_and_labels_follow_final_action
             ("b", "news", "benign"),
             ("c", "unsure", "violating_ad"),
         ]
+
+
+def test_with_items_names_the_ids_that_have_a_review_item_across_chunks(engine: Engine) -> None:
+    posts = [screened(f"p{n}", "violating" if n % 3 == 0 else "allow", 0.5) for n in range(1201)]
+    with engine.begin() as connection:
+        store_decisions(connection, posts)
+    asked = [f"p{n}" for n in range(1201)] + ["never-stored"]
+    with engine.connect() as connection:
+        assert review.with_items(connection, asked) == {f"p{n}" for n in range(0, 1201, 3)}
+        assert review.with_items(connection, []) == set()

@@ -202,6 +202,17 @@ def get_item(connection: Connection, decision_id: str) -> QueueItem | None:
     return QueueItem(*row) if row else None
 
 
+def with_items(connection: Connection, decision_ids: Sequence[str]) -> set[str]:
+    """Which of `decision_ids` have a review item: one query per 500 ids (SQLite caps the
+    number of bound parameters), not one per id."""
+    found: set[str] = set()
+    for start in range(0, len(decision_ids), 500):
+        chunk = decision_ids[start : start + 500]
+        query = sa.select(review_items.c.decision_id).where(review_items.c.decision_id.in_(chunk))
+        found.update(connection.execute(query).scalars())
+    return found
+
+
 def history(connection: Connection, decision_id: str) -> list[ReviewRecord]:
     query = (
         sa.select(

@@ -101,12 +101,9 @@ def ring_page(request: Request, _caller: Analyst, svc: Svc, ring_id: str) -> Res
     if ring is None:
         return page(request, svc, "error.html", 404, message=f"No ring {ring_id!r}.")
     records = svc.rings.members(ring_id)
+    posts = [record["id"] for record in records if record["kind"] == "post"]
     with svc.reading() as connection:
-        in_review = {
-            record["id"]
-            for record in records
-            if record["kind"] == "post" and review.get_item(connection, record["id"]) is not None
-        }
+        in_review = review.with_items(connection, posts)
     members = [_member(record, record["id"] in in_review) for record in records]
     return page(request, svc, "ring.html", ring=ring, members=members)
 
