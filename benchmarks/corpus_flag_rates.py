@@ -14,21 +14,18 @@ Usage: .venv/bin/python benchmarks/corpus_flag_rates.py [--shared ../shared]
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sys
 from pathlib import Path
 
 from redline.evaluate import wilson_interval
 from redline.pipeline import Pipeline
-from redline.training import RESERVED_QUESTION, find_shared
+from redline.training import RESERVED_QUESTION, find_shared, weibo_texts
 from redline.types import Post
 
 
 def weibo_march(shared: Path) -> list[str]:
-    path = shared / "corpora/weibo_covid19/weibo_covid19_unlabeled_dedup.jsonl.gz"
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        return [r["text"] for r in map(json.loads, lines) if r["day"].startswith("3.")]
+    return list(weibo_texts(shared, reserved=True))
 
 
 def cblue_texts(shared: Path, splits: tuple[str, ...]) -> list[str]:

@@ -15,15 +15,15 @@ Usage: .venv/bin/python benchmarks/scan_throughput.py [--posts 200000] [--shared
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import subprocess
 import sys
 import tempfile
 import time
+from itertools import islice
 from pathlib import Path
 
-from redline.training import find_shared
+from redline.training import find_shared, weibo_texts
 
 KEYWORDS = [
     "验血",
@@ -95,22 +95,12 @@ with open(sys.argv[1], encoding="utf-8") as src, open(sys.argv[2], "w", encoding
 
 
 def write_input(shared: Path, posts: int, path: Path) -> int:
-    source = shared / "corpora/weibo_covid19/weibo_covid19_unlabeled_dedup.jsonl.gz"
+    """The first `posts` Weibo posts of the training months as JSONL (`w0`, `w1`, ... ids)."""
     written = 0
-    with (
-        gzip.open(source, "rt", encoding="utf-8") as lines,
-        path.open("w", encoding="utf-8") as out,
-    ):
-        for line in lines:
-            row = json.loads(line)
-            if row["day"].startswith("3."):
-                continue  # March is reserved for evaluation
-            out.write(
-                json.dumps({"id": f"w{written}", "text": row["text"]}, ensure_ascii=False) + "\n"
-            )
-            written += 1
-            if written == posts:
-                break
+    with path.open("w", encoding="utf-8") as out:
+        for index, text in enumerate(islice(weibo_texts(shared), posts)):
+            out.write(json.dumps({"id": f"w{index}", "text": text}, ensure_ascii=False) + "\n")
+            written = index + 1
     return written
 
 

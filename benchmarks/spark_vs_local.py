@@ -15,33 +15,24 @@ Usage: .venv/bin/python benchmarks/spark_vs_local.py [--posts 1000000] [--shared
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from itertools import islice
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from redline.training import find_shared
+from redline.training import find_shared, weibo_texts
 
 COMPARED = ["verdict", "score", "rules", "clauses", "evidence", "entities"]
 
 
 def write_parquet(shared: Path, posts: int, path: Path) -> int:
-    source = shared / "corpora/weibo_covid19/weibo_covid19_unlabeled_dedup.jsonl.gz"
-    texts = []
-    with gzip.open(source, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            row = json.loads(line)
-            if not row["day"].startswith("3."):  # March is reserved for evaluation
-                texts.append(row["text"])
-            if len(texts) == posts:
-                break
+    texts = list(islice(weibo_texts(shared), posts))
     ids = [f"w{i}" for i in range(posts)]
     column = [texts[i % len(texts)] for i in range(posts)]
     pq.write_table(pa.table({"id": ids, "text": column}), path, row_group_size=25_000)

@@ -55,11 +55,19 @@ class Example:
     source: str
 
 
-def weibo_train(shared: Path, limit: int, rng: random.Random) -> Iterator[str]:
-    """A seeded sample of January-February Weibo posts (March is reserved)."""
+def weibo_texts(shared: Path, *, reserved: bool = False) -> Iterator[str]:
+    """Weibo posts in file order: the training months (January-February), or with `reserved`
+    the posts of March, which only evaluations read. The one place that knows the split."""
     path = shared / "corpora/weibo_covid19/weibo_covid19_unlabeled_dedup.jsonl.gz"
     with gzip.open(path, "rt", encoding="utf-8") as lines:
-        texts = [r["text"] for r in map(json.loads, lines) if not r["day"].startswith("3.")]
+        for row in map(json.loads, lines):
+            if row["day"].startswith("3.") == reserved:
+                yield row["text"]
+
+
+def weibo_train(shared: Path, limit: int, rng: random.Random) -> Iterator[str]:
+    """A seeded sample of January-February Weibo posts (March is reserved)."""
+    texts = list(weibo_texts(shared))
     rng.shuffle(texts)
     yield from texts[:limit]
 
