@@ -7,6 +7,7 @@ import itertools
 
 import pytest
 import sqlalchemy as sa
+from audit_attack import drop_audit_guard
 from sqlalchemy.engine import Engine
 
 from redline.store import audit
@@ -28,9 +29,7 @@ def engine(db_url: str) -> Engine:
 def drop_guard(engine: Engine) -> None:
     """What an attacker with DDL rights does first: remove the append-only triggers."""
     with engine.begin() as connection:
-        on_table = " ON audit_log" if connection.dialect.name == "postgresql" else ""
-        for name in audit.triggers(connection):
-            connection.exec_driver_sql(f"DROP TRIGGER {name}{on_table}")
+        drop_audit_guard(connection)
         assert not audit.is_append_only(connection)
 
 

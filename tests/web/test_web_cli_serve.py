@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import sqlalchemy as sa
+from audit_attack import drop_audit_guard
 from typer.testing import CliRunner
-from web_service import drop_audit_guard
 
 from redline.cli import app
 from redline.store import accounts, review

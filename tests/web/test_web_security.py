@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
-from web_service import Service, csrf_of, drop_audit_guard
+from audit_attack import drop_audit_guard
+from web_service import Service, csrf_of
 
 from redline.store.tables import APPEND_ONLY_MESSAGE, audit_log
 

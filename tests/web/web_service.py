@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy.engine import Connection
 
 from redline.pipeline import Pipeline
-from redline.store import accounts, audit
+from redline.store import accounts
 from redline.web.app import create_app
 from redline.web.config import Limits, WebConfig
 
@@ -52,10 +51,3 @@ def csrf_of(html: str) -> str:
     found = CSRF.search(html)
     assert found, "page has no CSRF field"
     return found.group(1)
-
-
-def drop_audit_guard(connection: Connection) -> None:
-    """Play an attacker with DDL rights: drop the triggers that make the audit log append-only."""
-    on_table = " ON audit_log" if connection.dialect.name == "postgresql" else ""
-    for name in audit.triggers(connection):
-        connection.exec_driver_sql(f"DROP TRIGGER {name}{on_table}")
