@@ -79,7 +79,9 @@ def _public_key(path: Path | None) -> Any:
         raise usage_error(str(exc)) from None
 
 
-def _config(path: Path | None, watchlist: Path | None = None) -> Any:
+def rule_config_or_usage_error(path: Path | None, watchlist: Path | None = None) -> Any:
+    """The ledger's rule configuration from these files (`ledger findings`, `serve`); a file
+    that cannot be used is a usage error naming it."""
     from redline.ledger.config import ConfigError, rule_config
 
     try:
@@ -419,7 +421,7 @@ def findings_command(
     entries = _source(source)
     analysis = analyse(
         entries,
-        _config(config, watchlist),
+        rule_config_or_usage_error(config, watchlist),
         as_of=_as_of(as_of),
         check_integrity=integrity,
         trusted_key=_public_key(key),
@@ -503,7 +505,7 @@ def report_command(
     else:
         if institution is None:
             raise usage_error("name the institution (--institution ID), or give --annual YEAR")
-        cfg = _config(config)
+        cfg = rule_config_or_usage_error(config)
         analysis = analyse(entries_source, cfg, as_of=_as_of(as_of))
         if institution not in analysis.state.institutions:
             raise usage_error(f"no institution {institution!r} in the ledger")

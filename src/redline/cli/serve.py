@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from redline.cli.app import ModelOption, PackOption, app, err_console, usage_error
+from redline.cli.ledger import rule_config_or_usage_error
 
 db_app = typer.Typer(add_completion=False, no_args_is_help=True, help="The service's database.")
 user_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Reviewer accounts.")
@@ -104,7 +105,7 @@ def serve(
     from redline.cli.app import load_pipeline
 
     load_pipeline(pack, model)  # fail now, with a usage error, on a bad pack or model
-    _check_ledger_rules(ledger_config, watchlist)
+    rule_config_or_usage_error(ledger_config, watchlist)  # fail now, not in each worker
     secure = secure_cookies if secure_cookies is not None else not _is_loopback(host)
     os.environ.update(
         REDLINE_DB_URL=db,
@@ -130,15 +131,6 @@ def serve(
         log_level=log_level,
         access_log=False,
     )
-
-
-def _check_ledger_rules(config: Path | None, watchlist: Path | None) -> None:
-    from redline.ledger.config import ConfigError, rule_config
-
-    try:
-        rule_config(config, watchlist)
-    except ConfigError as exc:
-        raise usage_error(str(exc)) from None
 
 
 def _create_ledger_tables(url: str) -> None:
