@@ -2,8 +2,11 @@
 
 `Pipeline.screen` takes a batch: it joins the texts into one buffer, normalises and scans that
 buffer once for topic terms, and clears every post without one as `allow` without further
-Python work. Only candidates are normalised with an offset map, run through every recogniser,
-scored by the model (one call for the whole batch) and judged by the packs' rules.
+Python work. The prefilter applies the term recogniser's own boundary checks, so it clears
+exactly the posts without a topic term. Only candidates are normalised with an offset map, run
+through every recogniser, scored by the model (one call for the whole batch) and judged by the
+packs' rules; a candidate without a topic term after all (one holding the separator itself) is
+cleared like the rest, so every post without one gets the same `Decision.cleared`.
 """
 
 from __future__ import annotations
@@ -117,7 +120,10 @@ class Pipeline:
         """Analyse, score (one model call) and decide the candidate `posts` found at `picked`."""
         docs = [self.analyse(post) for post in posts]
         self.score(docs)
-        return {i: decide(doc, self.packs) for i, doc in zip(picked, docs, strict=True)}
+        return {
+            i: decide(doc, self.packs) if self.is_topical(doc) else Decision.cleared(doc.post.id)
+            for i, doc in zip(picked, docs, strict=True)
+        }
 
     def explain(self, post: Post) -> tuple[Doc, Decision]:
         """The full analysis of one post, for people: its doc and its decision."""

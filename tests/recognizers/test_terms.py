@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from redline.normalize import RECORD_SEPARATOR, normalize_text
 from redline.policy import Pack
-from redline.recognizers.terms import TermRecognizer
+from redline.recognizers.terms import TermRecognizer, TopicPrefilter
 from redline.variants import glued_initials
 
 
@@ -28,3 +29,32 @@ def test_initials_touching_chinese_are_topic_terms(recognizer: TermRecognizer, t
 @pytest.mark.parametrize("text", ["plot x against y: xy plane", "jx 2024", "the yx ratio"])
 def test_initials_in_latin_text_are_not_terms(recognizer: TermRecognizer, text: str) -> None:
     assert not {s.value for s in recognizer.recognize(text)} & {"血样", "寄血", "验血"}
+
+
+BOUNDARY_TEXTS = [
+    "xy寄出后有单号",  # glued initials: topical
+    "去香港yx",
+    "plot x against y: xy plane",  # the same initials inside Latin text: not
+    "fuentes: info",
+    "#nba吐槽大会#",  # "nb" inside a Latin word touching Chinese
+    "jx 2024",
+    "@snowman 转发",
+    "早知道gender test",  # a Latin term touching Chinese is still a word
+    "transgender testing",  # ... but not inside a longer Latin word
+    "验血",
+    "",
+]
+
+
+def test_the_prefilter_keeps_exactly_the_texts_with_a_topic_term(packs: list[Pack]) -> None:
+    recognizer, prefilter = TermRecognizer(packs), TopicPrefilter(packs)
+    topics = {s.category for p in packs for s in p.signals.values() if s.topic}
+    buffer = normalize_text(RECORD_SEPARATOR.join(BOUNDARY_TEXTS)).encode("utf-8")
+    kept = {buffer.count(RECORD_SEPARATOR.encode(), 0, hit) for hit in prefilter.hits(buffer)}
+    topical = {
+        i
+        for i, text in enumerate(BOUNDARY_TEXTS)
+        if any(s.category in topics for s in recognizer.recognize(normalize_text(text)))
+    }
+    assert kept == topical
+    assert {0, 1, 7, 9} <= topical and not {2, 3, 4, 5, 6, 8} & topical
