@@ -97,6 +97,7 @@ texts_without_rs = texts.map(lambda t: t.replace(RS, ""))
         ("g.e.n.d.e.r", "gender"),
         ("b-o-y", "boy"),
         ("抽(chou)xue 生(Sheng)nan孩", "抽xue 生nan孩"),  # toneless: a reading of the character
+        ("\u3402(ab)抽(chou)血", "\u3402(ab)抽血"),  # an ideograph without a known reading
         ("微信:tuiguang三八九", "微信:tuiguang389"),  # numerals after a letter: a handle's tail
         ("b❤o❤y b❤e❤t❤a", "boy beta"),  # one separator per run: two words stay two
         ("ल·ड़·का या बे~टा", "लड़का या बेटा"),  # symbols inside Hindi words

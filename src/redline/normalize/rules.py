@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
+from redline.derived import derived_table
 from redline.normalize import tables
 
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
@@ -41,17 +42,41 @@ def inline_pinyin_length(chars: str, before: str = "") -> int:
 
 
 def preload() -> None:
-    """Load pypinyin's dictionaries now, not at the first bracketed reading (about a second), so
-    a long-running service never stalls a request on it."""
+    """Load the pinyin readings now, not at the first bracketed reading, so a long-running
+    service never stalls a request on it."""
     readings("中")
 
 
 @cache
 def readings(char: str) -> frozenset[str]:
-    """Toneless pinyin readings of one Chinese character (all of them, for heteronyms)."""
-    from pypinyin import Style, pinyin
+    """Toneless pinyin readings of one Chinese character (all of them, for heteronyms); none
+    for a character pypinyin does not know."""
+    return frozenset(_reading_table().get(char, "").split(",")) - {""}
 
-    return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")[0] or ())
+
+@cache
+def _reading_table() -> dict[str, str]:
+    """{character: "reading,reading"} from pypinyin's dictionary, kept on disk once derived:
+    importing that dictionary costs half a second, loading the derived table milliseconds."""
+    from importlib.metadata import version
+
+    return derived_table(
+        f"pinyin-readings-{version('pypinyin')}.json",
+        _read_pypinyin,
+        encode=lambda table: table,
+        decode=lambda raw: dict(raw),
+    )
+
+
+def _read_pypinyin() -> dict[str, str]:
+    from pypinyin.contrib.tone_convert import to_normal
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    table = {}
+    for code, marked in pinyin_dict.items():
+        toneless = dict.fromkeys(to_normal(reading) for reading in marked.split(","))
+        table[chr(code)] = ",".join(toneless)
+    return table
 
 
 def _leet_positions(word: str) -> list[int]:

@@ -9,17 +9,16 @@ linear in the text whatever the size of the lexicon.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass
 from importlib import resources
-from pathlib import Path
+from importlib.metadata import version
 from typing import TYPE_CHECKING, ClassVar
 
 import ahocorasick_rs
-import orjson
 
+from redline.derived import derived_table
 from redline.normalize import normalize_text
 from redline.types import Signal
 from redline.variants import (
@@ -61,8 +60,8 @@ def term_patterns(
     """Every spelling of every term, mapped to what it stands for; deterministic order.
 
     Expanding thousands of terms into their pinyin and homophone spellings takes most of a
-    second, so the table is cached on disk, keyed by the packs' terms and the source of the
-    normaliser and speller: change either and the cache misses.
+    second, so the table is cached on disk, keyed by the packs' terms, the source of the
+    normaliser and speller and pypinyin's version: change any and the cache misses.
     """
     key = _fingerprint(packs)
     if key not in _TABLES:
@@ -92,12 +91,8 @@ def _fingerprint(packs: Sequence[Pack]) -> str:
     for source in sources:
         if source.name.endswith((".py", ".txt")):
             digest.update(source.read_bytes())
+    digest.update(version("pypinyin").encode())  # the speller's pinyin and homophones
     return digest.hexdigest()[:32]
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("REDLINE_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    return Path(base) / "redline" if base else Path.home() / ".cache" / "redline"
 
 
 _TABLES: dict[str, dict[str, list[TermTarget]]] = {}
@@ -105,22 +100,12 @@ _TABLES: dict[str, dict[str, list[TermTarget]]] = {}
 
 
 def _cached_patterns(key: str, packs: Sequence[Pack]) -> dict[str, list[TermTarget]]:
-    path = _cache_dir() / f"terms-{key}.json"
-    try:
-        raw = orjson.loads(path.read_bytes())
-        return {word: [TermTarget(*t) for t in targets] for word, targets in raw.items()}
-    except (OSError, orjson.JSONDecodeError, TypeError):
-        pass
-    table = _expand(packs)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        serialisable = {w: [astuple(t) for t in ts] for w, ts in table.items()}
-        partial.write_bytes(orjson.dumps(serialisable))
-        partial.replace(path)
-    except OSError:
-        pass  # a read-only home only costs start-up time
-    return table
+    return derived_table(
+        f"terms-{key}.json",
+        lambda: _expand(packs),
+        encode=lambda table: {w: [astuple(t) for t in ts] for w, ts in table.items()},
+        decode=lambda raw: {w: [TermTarget(*t) for t in ts] for w, ts in raw.items()},
+    )
 
 
 def _expand(packs: Sequence[Pack]) -> dict[str, list[TermTarget]]:
