@@ -253,4 +253,4 @@ def test_line_blocks_cut_every_size_lines_whatever_the_read_size(
     assert [count for _, count in blocks] == [2, 2, 1]
     assert b"".join(block for block, _ in blocks) == data
     second = JsonlChunk("s", 1, blocks[1][0]).lines
-    assert second == [b'{"b": 2}\r\n', b"xyz\n"]
+    assert second == [b'{"b": 2}\r', b"xyz"]

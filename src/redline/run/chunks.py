@@ -90,12 +90,11 @@ class JsonlChunk:
 
     @property
     def lines(self) -> list[bytes]:
-        """The block's lines, each with its newline (the last may have none)."""
+        """The block's lines without their newlines (a last line without one is a line too)."""
         pieces = self.data.split(b"\n")
-        lines = [piece + b"\n" for piece in pieces[:-1]]
-        if pieces[-1]:
-            lines.append(pieces[-1])
-        return lines
+        if not pieces[-1]:
+            pieces.pop()
+        return pieces
 
     def decode(self) -> Columns:
         ids: list[str] = []
@@ -121,7 +120,7 @@ class JsonlChunk:
                 else:
                     record_id, text = record_fields(record)
             except decode_error:
-                if line.isspace():
+                if not line or line.isspace():
                     continue
                 try:
                     record = loads_leniently(line, first_line=number == 1)
