@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from redline.normalize import rules, tables
-from redline.normalize.buffer import PAD, CodeBuffer, Edit, decode, members, runs
+from redline.normalize.buffer import PAD, CodeBuffer, Edit, decode, having, members, runs
 from redline.normalize.charmap import (
     CJK_SEPARATOR,
     DELETE,
@@ -102,7 +102,7 @@ def join_split_words(buf: CodeBuffer, charmap: CharMap) -> None:
     """
     for letters, noise in ((IDEOGRAPH, CJK_SEPARATOR), (DEVANAGARI, DEVANAGARI_SEPARATOR)):
         kinds = buf.padded_kinds(charmap)
-        separators = np.flatnonzero(kinds & noise)
+        separators = having(kinds, noise)
         if len(separators) == 0:
             continue
         firsts, lasts = runs(separators)
@@ -117,7 +117,7 @@ def join_spelled_letters(buf: CodeBuffer, charmap: CharMap) -> None:
     A run keeps one separator throughout, so "b❤o❤y b❤e❤t❤a" gives "boy beta", not "boybeta".
     """
     kinds = buf.padded_kinds(charmap)
-    separators = np.flatnonzero(kinds & LETTER_SEPARATOR)
+    separators = having(kinds, LETTER_SEPARATOR)
     if len(separators) == 0:
         return
 
@@ -140,7 +140,7 @@ def undo_leetspeak(buf: CodeBuffer, charmap: CharMap) -> None:
     `rules.unleet_word` accepts has one); the word-level judgement is the shared rule's.
     """
     kinds = buf.padded_kinds(charmap)
-    leet = np.flatnonzero(kinds & LEET)
+    leet = having(kinds, LEET)
     if len(leet) == 0:
         return
     codes = buf.padded_codes()
@@ -194,7 +194,7 @@ def numerals_to_digits(buf: CodeBuffer, charmap: CharMap) -> None:
     13800138000, abc三八九 -> abc389."""
     padded = buf.padded_kinds(charmap)
     kinds = padded[PAD:-PAD]
-    numeric = np.flatnonzero(kinds & (DIGIT | RUN_NUMERAL))
+    numeric = having(kinds, DIGIT | RUN_NUMERAL)
     if len(numeric) < tables.MIN_HANDLE_NUMERAL_RUN:
         return
     firsts, lasts = runs(numeric)

@@ -123,6 +123,12 @@ class CodeBuffer:
             self.ends = np.concatenate(end_parts).astype(np.intp, copy=False)
 
 
+def having(kinds: NDArray[np.uint16], flags: int) -> Positions:
+    """Positions whose kind has any of `flags`. Compared to zero first: NumPy finds the true
+    entries of a boolean array about four times faster than the nonzero ones of a uint16 one."""
+    return np.flatnonzero((kinds & flags) != 0)
+
+
 def runs(
     positions: Positions, step: int = 1, keys: NDArray[np.uint32] | None = None
 ) -> tuple[Positions, Positions]:

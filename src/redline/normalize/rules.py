@@ -8,7 +8,7 @@ the two cannot drift apart on the judgement calls.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from redline.derived import derived_table
@@ -109,6 +109,7 @@ def leet_words() -> frozenset[str]:
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
+@lru_cache(maxsize=1 << 16)  # model names and tags recur: n95, g1278 (train numbers)
 def unleet_word(word: str, next_char: str) -> str | None:
     """The word with leet characters read as letters, or None if it should stay as it is.
 
