@@ -9,6 +9,8 @@ pinned to one core, and prints posts/s and peak memory (max RSS) of each:
            simplified, then ~40 keywords by substring, verdict written as JSON;
 - redline: `redline scan INPUT -o OUTPUT`, end to end, as a user runs it.
 
+and, to show where redline's time goes, `redline scan` of an empty file (start-up alone).
+
 Usage: .venv/bin/python benchmarks/scan_throughput.py [--posts 200000] [--shared ../shared]
 """
 
@@ -171,6 +173,13 @@ def main() -> None:
                 posts,
             ),
         ]
+        empty = Path(tmp, "empty.jsonl")
+        empty.touch()
+        startup = run(
+            "redline start-up",
+            [str(redline), "scan", str(empty), "-o", f"{tmp}/empty-out.jsonl"],
+            posts,
+        )
         flagged = count_flagged(Path(tmp, "redline.jsonl"))
         kw_flagged = count_flagged(Path(tmp, "kw.jsonl"))
     print(f"{'contender':24} {'seconds':>8} {'posts/s':>10} {'peak MiB':>9}")
@@ -186,6 +195,10 @@ def main() -> None:
         f"{ours['seconds'] / bare['seconds']:.2f}x (target <= 2x)"
     )
     print(f"redline peak memory:                  {ours['peak_mib']:.0f} MiB (target < 300)")
+    print(
+        f"redline start-up (empty input):       {startup['seconds']:.2f} s, "
+        f"so {posts / (ours['seconds'] - startup['seconds']):,.0f} posts/s once started"
+    )
     print(f"flagged: redline {flagged:,}, keyword filter {kw_flagged:,}")
 
 

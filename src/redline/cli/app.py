@@ -2,18 +2,20 @@
 
 Exit status: 0 when every record was decided, 3 when some were rejected (see the rejects
 file), 2 for a usage error (bad option, missing input, broken pack).
+
+Every start of `redline` imports all command modules and has typer read every command's
+signature, whichever command runs. So the modules import what only some commands need (the
+core, storage, rich tables and progress bars...) inside the functions that use it, and do not
+use `from __future__ import annotations`: typer would `eval` each annotation string at every start.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-from redline.policy import PackError
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     add_completion=False,
@@ -35,17 +37,22 @@ ModelOption = Annotated[
 ]
 
 
-def err_console() -> Console:
+def err_console() -> "Console":
+    from rich.console import Console
+
     return Console(stderr=True)
 
 
 def usage_error(message: str) -> typer.Exit:
+    from rich.markup import escape
+
     err_console().print(f"[red]error:[/red] {escape(message)}")
     return typer.Exit(USAGE_ERROR)
 
 
 def load_pipeline(packs: list[str] | None, model: Path | None):
     from redline.pipeline import Pipeline
+    from redline.policy import PackError
 
     try:
         return Pipeline.load(packs or (), model)
@@ -81,6 +88,8 @@ def main() -> None:
         extra = _EXTRA_OF_MODULE.get((exc.name or "").split(".")[0])
         if extra is None:
             raise
+        from rich.markup import escape
+
         needs = f"this command needs {exc.name}: pip install 'redline[{extra}]'"
         err_console().print(f"[red]error:[/red] {escape(needs)}")
         raise SystemExit(USAGE_ERROR) from None

@@ -4,8 +4,6 @@ Exit status: 0 ok; 1 verification failed (or a proof did not check); 2 usage err
 events were rejected (see the rejects file).
 """
 
-from __future__ import annotations
-
 import json
 import sys
 from datetime import datetime
@@ -15,7 +13,6 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from redline.cli.app import app, err_console, usage_error
 
@@ -416,6 +413,8 @@ def findings_command(
     ] = None,
 ) -> None:
     """Run rules R1-R14 over the ledger: a table, or one JSON line per finding."""
+    from rich.table import Table
+
     from redline.ledger.analysis import analyse
 
     entries = _source(source)

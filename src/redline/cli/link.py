@@ -1,7 +1,5 @@
 """Commands that link flagged posts into rings: link, packet, verify."""
 
-from __future__ import annotations
-
 import json
 import os
 from pathlib import Path

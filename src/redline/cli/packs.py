@@ -1,7 +1,5 @@
 """`redline pack ...`: validate policy packs."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +8,6 @@ from rich.console import Console
 from rich.markup import escape
 
 from redline.cli.app import ModelOption, err_console, load_pipeline, pack_app
-from redline.policy import PackError, load_pack
 
 
 @pack_app.command("check")
@@ -22,6 +19,8 @@ def pack_check(
     model: ModelOption = None,
 ) -> None:
     """Validate a pack; name the line of any error; run its examples."""
+    from redline.policy import PackError, load_pack
+
     console = Console()
     try:
         pack = load_pack(path)

@@ -1,20 +1,20 @@
 """Commands that screen posts: scan, explain, eval."""
 
-from __future__ import annotations
-
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from redline.cli.app import ModelOption, PackOption, app, err_console, load_pipeline, usage_error
-from redline.types import Post
+
+if TYPE_CHECKING:
+    from redline.pipeline import Pipeline
+    from redline.run.scan import ScanJob, ScanOutcome
 
 
 @app.command()
@@ -83,24 +83,11 @@ def scan(
         commit_seconds=commit_seconds,
     )
     console = err_console()
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed:,} records"),
-        TimeElapsedColumn(),
-        console=console,
-        disable=not console.is_terminal,
-        transient=False,
-    )
     try:
-        with progress:
-            task = progress.add_task("screening", total=None)
-            outcome = run_scan(
-                job,
-                pipeline=pipeline,
-                on_progress=lambda count: progress.advance(task, count),
-            )
+        if console.is_terminal:
+            outcome = _scan_with_progress_bar(job, pipeline, console)
+        else:
+            outcome = run_scan(job, pipeline=pipeline)
     except (InputError, CheckpointError, ImportError, OSError, ValueError) as exc:
         raise usage_error(str(exc)) from None
     if outcome.already_complete:
@@ -115,6 +102,30 @@ def scan(
     raise typer.Exit(outcome.summary.exit_code)
 
 
+def _scan_with_progress_bar(
+    job: "ScanJob", pipeline: "Pipeline", console: Console
+) -> "ScanOutcome":
+    """`run_scan` under a live progress bar: for a terminal only, where someone watches."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from redline.run.scan import run_scan
+
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,} records"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+    with progress:
+        task = progress.add_task("screening", total=None)
+        return run_scan(
+            job, pipeline=pipeline, on_progress=lambda count: progress.advance(task, count)
+        )
+
+
 _STYLE = {"violating": "bold red", "review": "bold yellow", "allow": "bold green"}
 
 
@@ -126,6 +137,8 @@ def explain(
     as_json: Annotated[bool, typer.Option("--json", help="Print the decision JSON")] = False,
 ) -> None:
     """One text's decision, readable, with the evidence highlighted in the original text."""
+    from redline.types import Post
+
     if text == "-":
         text = sys.stdin.read()
     pipeline = load_pipeline(pack, model)
@@ -175,6 +188,7 @@ def evaluate_command(
 ) -> None:
     """Precision, recall, F1 and false-positive rate with 95% CIs, by category and language."""
     from redline.evaluate import evaluate
+    from redline.types import Post
 
     if not labeled.is_file():
         raise usage_error(f"no such file: {labeled}")

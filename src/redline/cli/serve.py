@@ -1,8 +1,6 @@
 """Commands of the review service: serve, db upgrade, user add, token create, audit verify,
 export-labels. All take `--db URL` (a path means SQLite; default $REDLINE_DB or ./redline.db)."""
 
-from __future__ import annotations
-
 import getpass
 import ipaddress
 import json

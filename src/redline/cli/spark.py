@@ -1,7 +1,5 @@
 """`redline spark-scan`: the scan on a Spark cluster (or local Spark), for backfills."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """Commands that build the model and its data: train, synth."""
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 from typing import Annotated

@@ -8,20 +8,21 @@ memory growing, and the output is the same, byte for byte, as with one worker.""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from redline.pipeline import Pipeline
 from redline.run.chunks import Chunk
 from redline.run.encode import encode_arrow, encode_csv, encode_jsonl, tally
 from redline.run.writer import jsonl_chunk
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 Tag = TypeVar("Tag")
 
@@ -84,6 +85,8 @@ def screen_in_order(
         for chunk, tag in chunks:
             yield tag, screen_chunk(local, spec.output_format, chunk)
         return
+    from concurrent.futures import ProcessPoolExecutor  # a one-worker scan never needs a pool
+
     global _INHERITED
     context = _context()
     _INHERITED = pipeline if context.get_start_method() == "fork" else None
@@ -110,6 +113,8 @@ def screen_in_order(
 def _context() -> Any:
     """fork where there is one: a worker starts in milliseconds with redline imported and the
     caller's pipeline built. Elsewhere spawn: each worker re-imports and builds its own."""
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
