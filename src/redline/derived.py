@@ -1,10 +1,11 @@
 """Tables derived from data at first use and kept on disk, so later processes start fast.
 
-Expanding the packs' terms into every spelling, or reading pypinyin's dictionary of 42,000
-characters, costs most of a second; a process that finds the result on disk pays milliseconds.
-Each table is keyed by everything it was derived from: a change in the sources gives a new
-name, so a stale file is never read. A missing, unreadable or corrupt file is rebuilt, and a
-read-only home only costs the time to build.
+Expanding the packs' terms into every spelling, reading pypinyin's dictionary of 42,000
+characters or compiling the prefilter's pattern database costs a good part of a second; a
+process that finds the result on disk pays a millisecond or so. Each file is named by
+everything it was derived from: a change in the sources gives a new name, so a stale file is
+never read. A missing, unreadable or corrupt file is rebuilt, and a read-only home only costs
+the time to build.
 """
 
 from __future__ import annotations
@@ -25,6 +26,29 @@ def cache_dir() -> Path:
     return Path(base) / "redline" if base else Path.home() / ".cache" / "redline"
 
 
+def derived(
+    name: str, build: Callable[[], T], *, dump: Callable[[T], bytes], load: Callable[[bytes], T]
+) -> T:
+    """The thing stored as `name` in the cache directory, built and stored if missing.
+
+    Whatever `load` raises on (a truncated file, a format it does not know) counts as missing.
+    """
+    path = cache_dir() / name
+    try:
+        return load(path.read_bytes())
+    except Exception:  # any file `load` cannot read is only a cache miss
+        pass
+    thing = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(dump(thing))
+        partial.replace(path)
+    except OSError:
+        pass
+    return thing
+
+
 def derived_table(
     name: str,
     build: Callable[[], T],
@@ -32,22 +56,10 @@ def derived_table(
     encode: Callable[[T], Any],
     decode: Callable[[Any], T],
 ) -> T:
-    """The table stored as `name` (JSON) in the cache directory, built and stored if missing.
-
-    `encode` turns the table into JSON-able data and `decode` back; a file `decode` cannot read
-    counts as missing.
-    """
-    path = cache_dir() / name
-    try:
-        return decode(orjson.loads(path.read_bytes()))
-    except (OSError, orjson.JSONDecodeError, TypeError, ValueError, KeyError, AttributeError):
-        pass
-    table = build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(orjson.dumps(encode(table)))
-        partial.replace(path)
-    except OSError:
-        pass
-    return table
+    """`derived` as JSON: `encode` turns the table into JSON-able data, `decode` back."""
+    return derived(
+        name,
+        build,
+        dump=lambda table: orjson.dumps(encode(table)),
+        load=lambda data: decode(orjson.loads(data)),
+    )

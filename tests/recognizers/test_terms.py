@@ -6,7 +6,8 @@ import pytest
 
 from redline.normalize import RECORD_SEPARATOR, normalize_text
 from redline.policy import Pack
-from redline.recognizers.terms import TermRecognizer, TopicPrefilter
+from redline.recognizers.literals import AhoCorasickLiterals, literal_matcher
+from redline.recognizers.terms import MatcherFactory, TermRecognizer, TopicPrefilter
 from redline.variants import glued_initials
 
 
@@ -46,8 +47,11 @@ BOUNDARY_TEXTS = [
 ]
 
 
-def test_the_prefilter_keeps_exactly_the_texts_with_a_topic_term(packs: list[Pack]) -> None:
-    recognizer, prefilter = TermRecognizer(packs), TopicPrefilter(packs)
+@pytest.mark.parametrize("engine", [literal_matcher, AhoCorasickLiterals], ids=["default", "dfa"])
+def test_the_prefilter_keeps_exactly_the_texts_with_a_topic_term(
+    packs: list[Pack], engine: MatcherFactory
+) -> None:
+    recognizer, prefilter = TermRecognizer(packs), TopicPrefilter(packs, matcher=engine)
     topics = {s.category for p in packs for s in p.signals.values() if s.topic}
     buffer = normalize_text(RECORD_SEPARATOR.join(BOUNDARY_TEXTS)).encode("utf-8")
     kept = {buffer.count(RECORD_SEPARATOR.encode(), 0, hit) for hit in prefilter.hits(buffer)}
