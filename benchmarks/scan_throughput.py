@@ -131,6 +131,15 @@ def run(name: str, argv: list[str], posts: int) -> dict:
     }
 
 
+def precompile() -> None:
+    """Write redline's bytecode now, as `pip install` does: an editable install run with
+    PYTHONDONTWRITEBYTECODE would otherwise compile every module again in every contender run."""
+    import redline
+
+    package = str(Path(redline.__file__).parent)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", package], check=True)
+
+
 def count_flagged(path: Path) -> int:
     with path.open(encoding="utf-8") as lines:
         return sum(json.loads(line)["verdict"] != "allow" for line in lines)
@@ -149,6 +158,7 @@ def main() -> None:
     if shared is None:
         sys.exit("../shared/corpora not found (set --shared or REDLINE_SHARED): nothing to measure")
     redline = Path(sys.executable).with_name("redline")
+    precompile()
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp, "weibo.jsonl")
         posts = write_input(shared, args.posts, src)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from scan_throughput import write_input
+from scan_throughput import precompile, write_input
 
 from redline.training import find_shared
 
@@ -106,6 +106,7 @@ def main() -> None:
     if shared is None:
         sys.exit("../shared/corpora not found (set --shared or REDLINE_SHARED): nothing to measure")
     redline = Path(sys.executable).with_name("redline")
+    precompile()
     with tempfile.TemporaryDirectory() as tmp:
         source, warmup = Path(tmp, "weibo.jsonl"), Path(tmp, "warmup.jsonl")
         posts = write_input(shared, args.posts, source)
