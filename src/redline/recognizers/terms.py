@@ -71,7 +71,9 @@ def term_patterns(
     if not topic_only:
         return table
     topic = {(p.id, s.category) for p in packs for s in p.signals.values() if s.topic}
-    selected = {w: [t for t in ts if (t.pack, t.category) in topic] for w, ts in table.items()}
+    distinct = {id(t): t for ts in table.values() for t in ts}.values()
+    chosen = {id(t) for t in distinct if (t.pack, t.category) in topic}  # a few thousand checks
+    selected = {w: [t for t in ts if id(t) in chosen] for w, ts in table.items()}
     return {word: targets for word, targets in selected.items() if targets}
 
 
@@ -104,9 +106,22 @@ def _cached_patterns(key: str, packs: Sequence[Pack]) -> dict[str, list[TermTarg
     return derived_table(
         f"terms-{key}.json",
         lambda: _expand(packs),
-        encode=lambda table: {w: [astuple(t) for t in ts] for w, ts in table.items()},
-        decode=lambda raw: {w: [TermTarget(*t) for t in ts] for w, ts in raw.items()},
+        encode=_compact,
+        decode=_from_compact,
     )
+
+
+def _compact(table: dict[str, list[TermTarget]]) -> dict[str, object]:
+    """Each distinct target once, and words by target index: a few thousand targets stand
+    behind tens of thousands of spellings, and reading one object each is most of the load."""
+    index: dict[TermTarget, int] = {}
+    words = {w: [index.setdefault(t, len(index)) for t in ts] for w, ts in table.items()}
+    return {"targets": [astuple(t) for t in index], "words": words}
+
+
+def _from_compact(raw: dict[str, list]) -> dict[str, list[TermTarget]]:
+    targets = [TermTarget(*fields) for fields in raw["targets"]]
+    return {word: [targets[i] for i in indices] for word, indices in raw["words"].items()}
 
 
 def _expand(packs: Sequence[Pack]) -> dict[str, list[TermTarget]]:
