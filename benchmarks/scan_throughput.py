@@ -111,8 +111,9 @@ def run(name: str, argv: list[str], posts: int) -> dict:
     wrapper = (
         "import subprocess, sys, resource\n"
         f"code = subprocess.call({argv!r})\n"
-        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-        "sys.stderr.write(f'PEAK_KIB={peak}\\n')\n"
+        "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "sys.stderr.write(f'PEAK_KIB={usage.ru_maxrss}\\n')\n"
+        "sys.stderr.write(f'CPU_S={usage.ru_utime + usage.ru_stime}\\n')\n"
         "sys.exit(code)\n"
     )
     pin = ["taskset", "-c", "0"] if _has_taskset() else []
@@ -123,9 +124,11 @@ def run(name: str, argv: list[str], posts: int) -> dict:
         raise SystemExit(f"{name} failed ({done.returncode}): {done.stderr[-2000:]}")
     lines = done.stderr.splitlines()
     peak = max(int(line.split("=")[1]) for line in lines if line.startswith("PEAK_KIB="))
+    cpu = max(float(line.split("=")[1]) for line in lines if line.startswith("CPU_S="))
     return {
         "name": name,
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "posts_per_s": posts / seconds,
         "peak_mib": peak / 1024,
     }
@@ -192,9 +195,13 @@ def main() -> None:
         )
         flagged = count_flagged(Path(tmp, "redline.jsonl"))
         kw_flagged = count_flagged(Path(tmp, "kw.jsonl"))
-    print(f"{'contender':24} {'seconds':>8} {'posts/s':>10} {'peak MiB':>9}")
-    for r in results:
-        print(f"{r['name']:24} {r['seconds']:8.2f} {r['posts_per_s']:10,.0f} {r['peak_mib']:9.1f}")
+    print(f"{'contender':24} {'seconds':>8} {'CPU s':>6} {'posts/s':>10} {'peak MiB':>9}")
+    for r in [*results, startup]:
+        rate = f"{r['posts_per_s']:10,.0f}" if r is not startup else f"{'-':>10}"
+        print(
+            f"{r['name']:24} {r['seconds']:8.2f} {r['cpu_seconds']:6.2f} {rate} "
+            f"{r['peak_mib']:9.1f}"
+        )
     bare, keyword, ours = results
     print(
         "redline vs keyword filter throughput: "
@@ -203,6 +210,11 @@ def main() -> None:
     print(
         "redline time vs bare read+write:      "
         f"{ours['seconds'] / bare['seconds']:.2f}x (target <= 2x)"
+    )
+    print(
+        "the same ratios in CPU time (less disturbed by other load on the machine): "
+        f"{keyword['cpu_seconds'] / ours['cpu_seconds']:.2f}x the keyword filter, "
+        f"{ours['cpu_seconds'] / bare['cpu_seconds']:.2f}x bare"
     )
     print(f"redline peak memory:                  {ours['peak_mib']:.0f} MiB (target < 300)")
     print(
