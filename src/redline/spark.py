@@ -9,7 +9,9 @@ but not its data, and verdicts equal a local run's on the same records.
 
 Each input row gives one output row: the decision columns of `scan`'s Parquet output, the
 carried columns, and `reject`: null for a decided record, else the reason it could not be
-screened (null text, empty id, text over the limit...), with `verdict` null.
+screened (null text, empty id, text over the limit, or `screening failed: ...` where the
+screening code raised on it: see `redline.run.isolate`), with `verdict` null. One such post no
+longer fails its task, and with it, after Spark's retries, the whole job.
 """
 
 from __future__ import annotations
@@ -104,11 +106,12 @@ def screen_record_batch(
 
     from redline.run.chunks import ArrowChunk
     from redline.run.encode import encode_arrow
+    from redline.run.isolate import screen_columns
 
     for start in range(0, batch.num_rows, batch_rows):
         piece = batch.slice(start, batch_rows)
-        columns = ArrowChunk("spark", start + 1, piece, tuple(carry)).decode()
-        decided = pipeline.screen_sparse(columns.ids, columns.texts)
+        chunk = ArrowChunk("spark", start + 1, piece, tuple(carry))
+        columns, decided = screen_columns(pipeline, chunk, chunk.decode())
         table = encode_arrow(columns.ids, decided, columns.carried)
         table = table.append_column("reject", pa.nulls(table.num_rows, pa.string()))
         yield from table.cast(schema).to_batches()

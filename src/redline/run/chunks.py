@@ -8,8 +8,9 @@ may span lines. Each chunk comes with the `Position` just after it, which is wha
 records and what a resumed run starts from.
 
 A worker turns a chunk into `Columns`: ids and texts of the good records (no `Post` per
-record), the columns to carry into the output, and a `Reject` for every bad one, with the same
-reasons and line numbers as `read_records` gives.
+record), their line (row) numbers, the columns to carry into the output, and a `Reject` for
+every bad one, with the same reasons and line numbers as `read_records` gives. A good record
+that the screening code then fails on becomes a reject too (`Columns.select`, `raw_of`).
 """
 
 from __future__ import annotations
@@ -31,11 +32,11 @@ from redline.run.reader import (
     InputError,
     Reject,
     _open_binary,
-    _read_csv,
     load_parquet_module,
     loads_leniently,
     raw_line,
     raw_mapping,
+    read_csv_numbered,
     record_fields,
 )
 from redline.types import Post
@@ -71,10 +72,32 @@ class Columns:
     texts: list[str]
     rejects: list[Reject] = field(default_factory=list)
     carried: dict[str, Any] = field(default_factory=dict)
+    lines: Sequence[int] = ()
+    """The line (JSONL, CSV) or row (Parquet) number of each good record, numbered as rejects
+    are: what a record set aside after decoding is reported at."""
 
     @property
     def read(self) -> int:
         return len(self.ids) + len(self.rejects)
+
+    def select(self, keep: Sequence[int], rejects: Sequence[Reject]) -> Columns:
+        """Only the good records at `keep` (ascending), with `rejects` added in line order."""
+        return Columns(
+            [self.ids[i] for i in keep],
+            [self.texts[i] for i in keep],
+            sorted([*self.rejects, *rejects], key=lambda reject: reject.line),
+            {name: _take(values, keep) for name, values in self.carried.items()},
+            [self.lines[i] for i in keep],
+        )
+
+
+def _take(values: Any, keep: Sequence[int]) -> Any:
+    """The items of a carried column (a list, or an Arrow array) at `keep`."""
+    if isinstance(values, list):
+        return [values[i] for i in keep]
+    import pyarrow as pa
+
+    return values.take(pa.array(keep, pa.int64()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +122,7 @@ class JsonlChunk:
     def decode(self) -> Columns:
         ids: list[str] = []
         texts: list[str] = []
+        numbers: list[int] = []
         rejects: list[Reject] = []
         carried: dict[str, list[Any]] = {column: [] for column in self.carry}
         loads, decode_error = orjson.loads, orjson.JSONDecodeError
@@ -133,20 +157,33 @@ class JsonlChunk:
                 continue
             ids.append(record_id)
             texts.append(text)
+            numbers.append(number)
             if carried:
                 for column, values in carried.items():
                     values.append(record.get(column))
-        return Columns(ids, texts, rejects, dict(carried))
+        return Columns(ids, texts, rejects, dict(carried), numbers)
+
+    def raw_of(self, columns: Columns, index: int) -> str:
+        """The raw line of good record `index` of `columns` (decoded from this chunk)."""
+        return raw_line(self.lines[columns.lines[index] - self.first_line])
 
 
 @dataclass(frozen=True, slots=True)
 class DecodedChunk:
     """Records parsed where they were read (CSV)."""
 
+    source: str
     columns: Columns
 
     def decode(self) -> Columns:
         return self.columns
+
+    def raw_of(self, columns: Columns, index: int) -> str:
+        """Good record `index` as a JSON object of its id, text and carried columns: the row's
+        other columns are not kept past parsing."""
+        row = {"id": columns.ids[index], "text": columns.texts[index]}
+        row.update((name, values[index]) for name, values in columns.carried.items())
+        return raw_mapping(row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,11 +202,14 @@ class ArrowChunk:
 
         batch = self.batch
         id_column, text_column = batch.column("id"), batch.column("text")
+        first = self.first_row
         if _all_plain_strings(pa, pc, id_column, text_column):
             carried = {column: batch.column(column) for column in self.carry}
-            return Columns(id_column.to_pylist(), text_column.to_pylist(), [], carried)
+            rows = range(first, first + batch.num_rows)
+            return Columns(id_column.to_pylist(), text_column.to_pylist(), [], carried, rows)
         ids: list[str] = []
         texts: list[str] = []
+        numbers: list[int] = []
         rejects: list[Reject] = []
         keep: list[bool] = []
         rows = zip(id_column.to_pylist(), text_column.to_pylist(), strict=True)
@@ -185,10 +225,16 @@ class ArrowChunk:
                 continue
             ids.append(record_id)
             texts.append(text)
+            numbers.append(first + index)
             keep.append(True)
         mask = pa.array(keep, pa.bool_())
         carried = {column: pc.filter(batch.column(column), mask) for column in self.carry}
-        return Columns(ids, texts, rejects, carried)
+        return Columns(ids, texts, rejects, carried, numbers)
+
+    def raw_of(self, columns: Columns, index: int) -> str:
+        """Good record `index` of `columns` as its row's JSON, like a Parquet reject's."""
+        row = self.batch.slice(columns.lines[index] - self.first_row, 1).to_pylist()[0]
+        return raw_mapping(row)
 
 
 def _all_plain_strings(pa: Any, pc: Any, ids: Any, texts: Any) -> bool:
@@ -279,26 +325,28 @@ def _csv_chunks(
     path: str, source: str, index: int, size: int, carry: tuple[str, ...], resume: Position
 ) -> Iterator[tuple[Chunk, Position]]:
     with _open_binary(path) as stream:
-        records = _read_csv(stream, source)
+        records = read_csv_numbered(stream, source)
         try:
             consumed = resume.offset
             for _ in islice(records, consumed):
                 pass
             while batch := list(islice(records, size)):
                 consumed += len(batch)
-                yield DecodedChunk(_columns_of(batch, carry)), Position(index, consumed)
+                yield DecodedChunk(source, _columns_of(batch, carry)), Position(index, consumed)
         finally:
             records.close()  # while the stream is still open: it detaches its text wrapper
 
 
-def _columns_of(records: list[Post | Reject], carry: tuple[str, ...]) -> Columns:
-    columns = Columns([], [], [], {column: [] for column in carry})
-    for record in records:
+def _columns_of(records: list[tuple[int, Post | Reject]], carry: tuple[str, ...]) -> Columns:
+    numbers: list[int] = []
+    columns = Columns([], [], [], {column: [] for column in carry}, numbers)
+    for number, record in records:
         if isinstance(record, Reject):
             columns.rejects.append(record)
             continue
         columns.ids.append(record.id)
         columns.texts.append(record.text)
+        numbers.append(number)
         meta = record.meta or {}
         for column in carry:
             columns.carried[column].append(meta.get(column))

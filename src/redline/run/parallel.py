@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from redline.pipeline import Pipeline
 from redline.run.chunks import Chunk
 from redline.run.encode import encode_arrow, encode_csv, encode_jsonl, tally
+from redline.run.isolate import screen_columns
 from redline.run.writer import jsonl_chunk
 
 if TYPE_CHECKING:
@@ -54,9 +55,9 @@ class ChunkResult:
 
 
 def screen_chunk(pipeline: Pipeline, output_format: str, chunk: Chunk) -> ChunkResult:
-    """Decode, screen and encode one chunk."""
-    columns = chunk.decode()
-    decided = pipeline.screen_sparse(columns.ids, columns.texts)
+    """Decode, screen and encode one chunk; a record the screening code raises on is one more
+    reject (see `redline.run.isolate`)."""
+    columns, decided = screen_columns(pipeline, chunk, chunk.decode())
     output = _ENCODERS[output_format](columns.ids, decided, columns.carried)
     rejects, rejected = jsonl_chunk(reject.to_dict() for reject in columns.rejects)
     return ChunkResult(

@@ -265,6 +265,16 @@ def _read_csv(stream: IO[bytes], source: str) -> Iterator[Post | Reject]:
     Bytes that are not UTF-8 are carried through as surrogates and turn their row into a
     `Reject`, instead of aborting the file the way a strict decoder would.
     """
+    numbered = read_csv_numbered(stream, source)
+    try:
+        for _, record in numbered:
+            yield record
+    finally:
+        numbered.close()
+
+
+def read_csv_numbered(stream: IO[bytes], source: str) -> Iterator[tuple[int, Post | Reject]]:
+    """`_read_csv`'s records, each with the line its row starts on (a reject's `line`)."""
     text_stream = io.TextIOWrapper(
         stream, encoding="utf-8-sig", errors="surrogateescape", newline=""
     )
@@ -274,7 +284,7 @@ def _read_csv(stream: IO[bytes], source: str) -> Iterator[Post | Reject]:
         text_stream.detach()  # the caller owns (and may keep using) the byte stream
 
 
-def _read_csv_rows(reader: Any, source: str) -> Iterator[Post | Reject]:
+def _read_csv_rows(reader: Any, source: str) -> Iterator[tuple[int, Post | Reject]]:
     header = next(reader, None)
     if header is None:
         return
@@ -290,15 +300,17 @@ def _read_csv_rows(reader: Any, source: str) -> Iterator[Post | Reject]:
             return
         except csv.Error as exc:
             number, last_line = last_line + 1, reader.line_num
-            yield Reject(source, number, f"not CSV: {exc}", "")
+            yield number, Reject(source, number, f"not CSV: {exc}", "")
             continue
         number, last_line = last_line + 1, reader.line_num
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
         try:
-            yield _csv_row_post(header, row, width)
+            post = _csv_row_post(header, row, width)
         except BadRecord as exc:
-            yield Reject(source, number, str(exc), raw_csv_row(row))
+            yield number, Reject(source, number, str(exc), raw_csv_row(row))
+            continue
+        yield number, post
 
 
 def _csv_row_post(header: list[str], row: list[str], width: int) -> Post:

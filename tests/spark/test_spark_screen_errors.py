@@ -1,0 +1,53 @@
+"""What each Spark task runs (`screen_record_batch`): a post that makes the screening code raise
+comes back as a row with its `reject` reason, and no longer fails the task (and, after Spark's
+retries, the job). Called directly: the patch that makes a post raise cannot reach the
+executors' Python workers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from redline.pipeline import Pipeline
+from redline.spark import output_arrow_schema, screen_record_batch
+from redline.synth import generate
+from redline.types import Post
+
+pa = pytest.importorskip("pyarrow")
+
+MARKER = "⟦raise-here⟧"
+RAISING = f"香港验血查男女，加微信：hkbb0521 预约 {MARKER}"
+
+
+def screened(pipeline: Pipeline, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    batch = pa.RecordBatch.from_pylist(rows)
+    schema = output_arrow_schema([batch.schema.field("n")])
+    out = screen_record_batch(pipeline, batch, ("n",), schema, batch_rows=16)
+    return {row["id"]: row for row in pa.Table.from_batches(list(out)).to_pylist()}
+
+
+def test_a_raising_post_is_a_reject_row_and_the_others_are_decided_as_without_it(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [{"id": r["id"], "text": r["text"], "n": i} for i, r in enumerate(generate(40, seed=3))]
+    rows[7] = {"id": "marked", "text": RAISING, "n": 7}
+    rows[9] = {"id": "", "text": "empty id", "n": 9}
+    expected = screened(pipeline, rows)
+    original = Pipeline.analyse
+
+    def analyse(self: Pipeline, post: Post) -> Any:
+        if MARKER in post.text:
+            raise IndexError("list index out of range")
+        return original(self, post)
+
+    monkeypatch.setattr(Pipeline, "analyse", analyse)
+    got = screened(pipeline, rows)
+
+    assert len(got) == len(rows)
+    marked = got.pop("marked")
+    assert marked["reject"] == "screening failed: IndexError: list index out of range"
+    assert marked["verdict"] is None and marked["n"] == 7
+    assert expected.pop("marked")["reject"] is None
+    assert got == expected
+    assert got[""]["reject"] == "`id` is empty"
