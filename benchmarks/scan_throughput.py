@@ -97,13 +97,14 @@ with open(sys.argv[1], encoding="utf-8") as src, open(sys.argv[2], "w", encoding
 
 
 def write_input(shared: Path, posts: int, path: Path) -> int:
-    """The first `posts` Weibo posts of the training months as JSONL (`w0`, `w1`, ... ids)."""
-    written = 0
+    """`posts` Weibo posts of the training months as JSONL (`w0`, `w1`, ... ids); past the end
+    of the corpus (294,000 posts) the posts repeat under new ids, as in spark_vs_local.py."""
+    texts = list(islice(weibo_texts(shared), posts))
     with path.open("w", encoding="utf-8") as out:
-        for index, text in enumerate(islice(weibo_texts(shared), posts)):
+        for index in range(posts):
+            text = texts[index % len(texts)]
             out.write(json.dumps({"id": f"w{index}", "text": text}, ensure_ascii=False) + "\n")
-            written = index + 1
-    return written
+    return posts
 
 
 def run(name: str, argv: list[str], posts: int) -> dict:

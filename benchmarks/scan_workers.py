@@ -1,12 +1,13 @@
 """Benchmark (not a test): `redline scan --workers N` on real Weibo posts, 1 worker against 2.
 
 Writes N real Weibo posts of January-February from ../shared/corpora (or $REDLINE_SHARED) as
-JSONL, runs `redline scan INPUT -o OUTPUT --workers K` for each K, and prints posts/s end to
-end and once started (start-up measured on a 1,000-post run and taken out), the speed-up over
-one worker, and the peak resident memory (VmHWM) of the scan process and of each worker
-process, sampled from /proc while it runs. The outputs must be identical byte for byte.
+JSONL (repeated under new ids past the corpus's 294,000, as spark_vs_local.py does), runs
+`redline scan INPUT -o OUTPUT --workers K` for each K, and prints posts/s end to end and once
+started (start-up measured on a 1,000-post run and taken out), the speed-up over one worker,
+and the peak resident memory (VmHWM) of the scan process and of each worker process, sampled
+from /proc while it runs. The outputs must be identical byte for byte.
 
-Usage: .venv/bin/python benchmarks/scan_workers.py [--posts 200000] [--workers 1 2] [--shared ..]
+Usage: .venv/bin/python benchmarks/scan_workers.py [--posts 1000000] [--workers 1 2] [--shared ..]
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def run_scan(argv: list[str]) -> tuple[float, TreeWatch]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--posts", type=int, default=200_000)
+    parser.add_argument("--posts", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--shared")
     args = parser.parse_args()
