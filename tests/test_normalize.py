@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -220,3 +223,19 @@ def test_expansion_repeats_the_original_range() -> None:
     norm = normalize("验🩸👦")
     assert norm.text == "验血男孩"
     assert (norm.starts[2], norm.ends[2]) == (norm.starts[3], norm.ends[3]) == (2, 3)
+
+
+def test_the_fold_table_read_back_from_disk_equals_a_fresh_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from redline.normalize import charmap as tables_module
+
+    monkeypatch.setenv("REDLINE_CACHE_DIR", str(tmp_path))
+    fresh_fold, fresh_expansions = tables_module._build_fold(tables_module._load_t2s())
+    for _ in range(2):  # derived and stored, then read back
+        tables_module.charmap.cache_clear()
+        loaded = tables_module.charmap()
+        assert np.array_equal(loaded.fold, fresh_fold)
+        assert loaded.expansions == fresh_expansions
+    assert len(list((tmp_path / "redline").glob("charmap-*.json"))) == 1
+    tables_module.charmap.cache_clear()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from importlib import resources
 
-from redline.derived import derived_table
+from redline.derived import derived_table, package_stamp
 from redline.normalize import tables
 
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
@@ -58,10 +58,8 @@ def readings(char: str) -> frozenset[str]:
 def _reading_table() -> dict[str, str]:
     """{character: "reading,reading"} from pypinyin's dictionary, kept on disk once derived:
     importing that dictionary costs half a second, loading the derived table milliseconds."""
-    from importlib.metadata import version
-
     return derived_table(
-        f"pinyin-readings-{version('pypinyin')}.json",
+        f"pinyin-readings-{package_stamp('pypinyin')}.json",
         _read_pypinyin,
         encode=lambda table: table,
         decode=lambda raw: dict(raw),

@@ -13,12 +13,11 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import astuple, dataclass
 from importlib import resources
-from importlib.metadata import version
 from typing import TYPE_CHECKING, ClassVar
 
 import ahocorasick_rs
 
-from redline.derived import derived_table
+from redline.derived import derived_table, package_stamp
 from redline.normalize import normalize_text
 from redline.recognizers.literals import LiteralMatcher, literal_matcher
 from redline.types import Signal
@@ -62,7 +61,7 @@ def term_patterns(
 
     Expanding thousands of terms into their pinyin and homophone spellings takes most of a
     second, so the table is cached on disk, keyed by the packs' terms, the source of the
-    normaliser and speller and pypinyin's version: change any and the cache misses.
+    normaliser and speller and pypinyin's installation: change any and the cache misses.
     """
     key = _fingerprint(packs)
     if key not in _TABLES:
@@ -94,7 +93,7 @@ def _fingerprint(packs: Sequence[Pack]) -> str:
     for source in sources:
         if source.name.endswith((".py", ".txt")):
             digest.update(source.read_bytes())
-    digest.update(version("pypinyin").encode())  # the speller's pinyin and homophones
+    digest.update(package_stamp("pypinyin").encode())  # the speller's pinyin and homophones
     return digest.hexdigest()[:32]
 
 
