@@ -312,6 +312,8 @@ def measure(db: str, label: str, args: argparse.Namespace) -> None:
     ms = 1000.0
     print(f"\n== {label}: {args.workers} workers, {args.client} client, {args.rate:g} req/s for "
           f"{args.duration:g} s ({count:,} requests) ==")  # fmt: skip
+    print(f"machine      load average {os.getloadavg()[0]:.1f} at the end (other processes share "
+          "the CPUs: compare runs under like loads)")  # fmt: skip
     print(f"throughput   {len(answered) / elapsed:,.0f} answered/s over {elapsed:.1f} s")
     print(
         f"latency ms   p50 {percentile(latencies, 0.5) * ms:.2f}  "

@@ -3,25 +3,37 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
+from redline.store import review
 from redline.store.decisions import ScreenedPost, count_decisions
 from redline.store.engine import create_engine
 from redline.store.migrate import upgrade
+from redline.web import write_batcher
 from redline.web.write_batcher import DecisionWriter
 
 
 def _post(post_id: str, verdict: str = "allow") -> ScreenedPost:
-    decision = {"id": post_id, "verdict": verdict, "score": 0.0, "clauses": []}
+    decision = {"id": post_id, "verdict": verdict, "score": 0.5, "clauses": []}
     return ScreenedPost("text", decision, "token:t")
 
 
-def test_concurrent_writes_share_commits_and_all_land(db_url: str) -> None:
+def test_concurrent_writes_share_commits_and_all_land(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     engine = create_engine(db_url)
     upgrade(engine)
-    commits: list[int] = []
-    sa.event.listen(engine, "commit", lambda _connection: commits.append(1))
+    transactions: list[int] = []
+    insert = write_batcher.insert_decisions
+
+    def counted(*args: Any) -> list[str]:
+        transactions.append(1)
+        return insert(*args)
+
+    monkeypatch.setattr(write_batcher, "insert_decisions", counted)
     writer = DecisionWriter(engine)
 
     async def run() -> None:
@@ -31,7 +43,8 @@ def test_concurrent_writes_share_commits_and_all_land(db_url: str) -> None:
     asyncio.run(run())
     with engine.connect() as connection:
         assert count_decisions(connection) == (21, 21)
-    assert len(commits) <= 3  # 21 requests, a couple of transactions
+    assert len(transactions) <= 3  # 21 requests, a couple of transactions
+    writer.close()
     engine.dispose()
 
 
@@ -53,4 +66,43 @@ def test_a_failed_commit_fails_every_request_in_it_and_writes_nothing(db_url: st
     asyncio.run(writer.write([_post("after")]))  # the writer recovers
     with engine.connect() as connection:
         assert count_decisions(connection) == (1, 1)
+    writer.close()
+    engine.dispose()
+
+
+def test_a_database_error_rolls_back_the_whole_batch_as_sqlalchemys_error(db_url: str) -> None:
+    engine = create_engine(db_url)
+    upgrade(engine)
+    writer = DecisionWriter(engine)
+    textless = ScreenedPost(None, _post("second").decision, "token:t")  # type: ignore[arg-type]
+    with pytest.raises(sa.exc.IntegrityError):  # what the app's error handlers know
+        asyncio.run(writer.write([_post("first", "violating"), textless]))
+    asyncio.run(writer.write([_post("after", "review")]))
+    with engine.connect() as connection:
+        assert count_decisions(connection) == (1, 1)
+        assert [item.id for item in review.queue(connection)] == ["after"]
+    writer.close()
+    engine.dispose()
+
+
+def test_a_connection_the_server_dropped_is_replaced_without_losing_the_batch(
+    postgres_url: str,
+) -> None:
+    engine = create_engine(postgres_url)
+    upgrade(engine)
+    writer = DecisionWriter(engine)
+    asyncio.run(writer.write([_post("before")]))
+    with engine.begin() as connection:  # what a server restart does to the writer's connection
+        dropped = connection.execute(
+            sa.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar_one()
+    assert dropped >= 1
+    asyncio.run(writer.write([_post("after", "violating")]))
+    with engine.connect() as connection:
+        assert count_decisions(connection) == (2, 2)
+        assert [item.id for item in review.queue(connection)] == ["after"]
+    writer.close()
     engine.dispose()

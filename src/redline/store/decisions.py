@@ -8,17 +8,16 @@ is never stored twice and never rewritten under a reviewer's feet.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
 
-from redline.store.tables import decisions, review_items, utcnow
+from redline.store.tables import decisions, utcnow
 
 FLAGGED = ("violating", "review")
 """Verdicts that open a review item; `allow` never reaches the queue."""
@@ -58,17 +57,71 @@ class StoredDecision:
         }
 
 
+_COLUMNS = ("id", "text", "verdict", "score", "packs", "decision", "meta", "source", "screened_at")
+
+SQLITE_INSERT = (
+    f"INSERT INTO decisions ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
+    "ON CONFLICT DO NOTHING"
+)
+SQLITE_OPEN_ITEM = (
+    "INSERT INTO review_items (decision_id, score, status, updated_at) VALUES (?, ?, 'open', ?)"
+)
+MAX_VALUES_ROWS = 64
+"""Up to this many rows, PostgreSQL gets them as VALUES (half the client CPU of arrays, and an
+inline request has one or a few); more come as arrays, so that any batch is one statement."""
+
+_POSTGRES_UNNEST = f"""
+    SELECT {", ".join(_COLUMNS[:-1])}, %s FROM unnest(
+        %s::text[], %s::text[], %s::text[], %s::float8[],
+        %s::text[], %s::text[], %s::text[], %s::text[]
+    ) WITH ORDINALITY AS given({", ".join(_COLUMNS[:-1])}, position)
+    ORDER BY position"""
+
+_POSTGRES_TAIL = f"""
+    ON CONFLICT DO NOTHING
+    RETURNING id, verdict, score, screened_at
+), opened AS (
+    INSERT INTO review_items (decision_id, score, status, updated_at)
+    SELECT id, score, 'open', screened_at FROM new WHERE verdict IN {FLAGGED!r}
+)
+SELECT id FROM new"""
+
+
 @functools.cache
-def _insert_new_decisions(dialect_name: str) -> Any:
-    """`INSERT ... ON CONFLICT DO NOTHING RETURNING id`, built once per dialect (building it
-    costs more than running it on the inline path)."""
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    return dialect.insert(decisions).on_conflict_do_nothing().returning(decisions.c.id)
+def postgres_insert(rows: int) -> str:
+    """The one statement that stores `rows` posts and opens their review items on PostgreSQL.
+
+    One statement, so one round trip, and atomic on its own (the inline writer runs it in
+    autocommit). Rows go in in request order, so of a repeated id the first row wins, and
+    only a decision this statement inserted gets a review item. Cached for each row count up
+    to `MAX_VALUES_ROWS`, and once for the array form.
+    """
+    if rows > MAX_VALUES_ROWS:
+        return postgres_insert(0)
+    values = ", ".join(["(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"] * rows)
+    source = f" VALUES {values}" if rows else _POSTGRES_UNNEST
+    insert = f"INSERT INTO decisions ({', '.join(_COLUMNS)})"
+    return f"WITH new AS (\n    {insert}{source}{_POSTGRES_TAIL}"
 
 
 def _packs_of(decision: Mapping[str, Any]) -> str:
     packs = sorted({clause["pack"] for clause in decision.get("clauses", ())})
     return "," + ",".join(packs) + "," if packs else ","
+
+
+def _row(post: ScreenedPost) -> tuple[Any, ...]:
+    """A post's values in `_COLUMNS` order, less `screened_at`."""
+    decision = post.decision
+    return (
+        decision["id"],
+        post.text,
+        decision["verdict"],
+        float(decision["score"]),
+        _packs_of(decision),
+        orjson.dumps(decision).decode(),
+        orjson.dumps(dict(post.meta)).decode() if post.meta else None,
+        post.source,
+    )
 
 
 def store_decisions(
@@ -78,38 +131,62 @@ def store_decisions(
 
     Flagged new posts also get an open review item, in the same transaction.
     """
+    driver_connection = connection.connection.driver_connection
+    return insert_decisions(driver_connection, connection.dialect, posts, now)
+
+
+def insert_decisions(
+    driver_connection: Any,
+    dialect: Dialect,
+    posts: Sequence[ScreenedPost],
+    now: datetime | None = None,
+) -> list[str]:
+    """`store_decisions` on a DB-API connection (sqlite3 or psycopg), for the inline writer.
+
+    Why below SQLAlchemy: on the inline path SQLAlchemy's statement execution and transaction
+    bookkeeping cost two to three times the database's own work (client CPU per one-post write:
+    SQLite 0.31 -> 0.09 ms, PostgreSQL 0.63 -> 0.17 ms). Returns the new ids in request
+    order. Nothing is committed here; on PostgreSQL it is one statement, atomic by itself.
+    """
     if not posts:
         return []
-    now = now or utcnow()
-    rows = [
-        {
-            "id": post.decision["id"],
-            "text": post.text,
-            "verdict": post.decision["verdict"],
-            "score": float(post.decision["score"]),
-            "packs": _packs_of(post.decision),
-            "decision": orjson.dumps(post.decision).decode(),
-            "meta": orjson.dumps(dict(post.meta)).decode() if post.meta else None,
-            "source": post.source,
-            "screened_at": now,
-        }
-        for post in posts
-    ]
-    statement = _insert_new_decisions(connection.dialect.name)
-    if len(rows) == 1:
-        inserted = list(connection.execute(statement, rows[0]).scalars())
+    rows = [_row(post) for post in posts]
+    screened_at = _time_to_driver(dialect)(now or utcnow())
+    if dialect.name == "postgresql":
+        if len(rows) <= MAX_VALUES_ROWS:
+            params = [value for row in rows for value in (*row, screened_at)]
+        else:
+            params = [screened_at, *([row[i] for row in rows] for i in range(len(_COLUMNS) - 1))]
+        with driver_connection.cursor() as cursor:
+            cursor.execute(postgres_insert(len(rows)), params)
+            new = {found for (found,) in cursor.fetchall()}
     else:
-        inserted = list(connection.execute(statement, rows).scalars())
-    new = set(inserted)
-    first_of = {row["id"]: row for row in reversed(rows)}  # a repeated id: its first row won
-    items = [
-        {"decision_id": row["id"], "score": row["score"], "status": "open", "updated_at": now}
-        for post_id, row in first_of.items()
-        if post_id in new and row["verdict"] in FLAGGED
-    ]
-    if items:
-        connection.execute(review_items.insert(), items)
-    return inserted
+        new, items = set(), []
+        cursor = driver_connection.cursor()
+        try:
+            for row in rows:
+                cursor.execute(SQLITE_INSERT, (*row, screened_at))
+                if cursor.rowcount == 1:
+                    new.add(row[0])
+                    if row[2] in FLAGGED:
+                        items.append((row[0], row[3], screened_at))
+            if items:
+                cursor.executemany(SQLITE_OPEN_ITEM, items)
+        finally:
+            cursor.close()
+    return [post_id for post_id in dict.fromkeys(row[0] for row in rows) if post_id in new]
+
+
+_TIME_TO_DRIVER: dict[str, Callable[[datetime], Any]] = {}
+
+
+def _time_to_driver(dialect: Dialect) -> Callable[[datetime], Any]:
+    """What SQLAlchemy sends the driver for a `screened_at` (UTC; naive text on SQLite)."""
+    found = _TIME_TO_DRIVER.get(dialect.name)
+    if found is None:
+        processor = decisions.c.screened_at.type.bind_processor(dialect)
+        found = _TIME_TO_DRIVER[dialect.name] = processor or (lambda value: value)
+    return found
 
 
 def _decode(row: sa.Row[Any]) -> StoredDecision:

@@ -96,6 +96,7 @@ def create_app(
             svc.pipeline = Pipeline.load(packs, model)
         warm_up(svc.pipeline, freeze=config.freeze_after_warm_up)
         yield
+        svc.writer.close()
         svc.rings.close()
         ledger.close()
         engine.dispose()
@@ -107,6 +108,9 @@ def create_app(
         docs_url=None,  # Swagger UI needs scripts from a CDN; /openapi.json is the document
         redoc_url=None,
         lifespan=lifespan,
+        # No OpenTelemetry here: otherwise FastAPI asks the global providers on every request
+        # whether anyone listens (~5% of the inline path's CPU), and nobody does.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.services = svc
     app.state.ledger = ledger = api_ledger.LedgerHandle(config.ledger_db or db_url)
@@ -139,6 +143,7 @@ def create_app(
             headers={"Retry-After": "1"},
         )
 
+    app.add_middleware(api_screen.InlineScreen)  # added first: the innermost of the three
     app.add_middleware(BodySizeLimit, max_bytes=config.limits.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app

@@ -12,8 +12,13 @@ def _integer_id_as_text(value: Any) -> Any:
     return str(value) if type(value) is int else value
 
 
+MAX_ID_CHARS = 256
+"""The longest post id (the `decisions.id` column's width)."""
+
 PostId = Annotated[
-    str, BeforeValidator(_integer_id_as_text), StringConstraints(min_length=1, max_length=256)
+    str,
+    BeforeValidator(_integer_id_as_text),
+    StringConstraints(min_length=1, max_length=MAX_ID_CHARS),
 ]
 
 
