@@ -19,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from screen_faults import MARKER, raise_in_analyse
 
 from redline.pipeline import Pipeline
 from redline.run.chunks import ArrowChunk, JsonlChunk
@@ -28,7 +29,6 @@ from redline.run.writer import rejects_path
 from redline.synth import generate
 from redline.types import Post
 
-MARKER = "⟦raise-here⟧"
 CANDIDATE_TEXT = f"香港验血查男女，加微信：hkbb0521 预约 {MARKER}"
 """A post the prefilter passes on, so it reaches `Pipeline.analyse`."""
 PLAIN_TEXT = f"今天天气真好，我们去公园散步吧 {MARKER}"
@@ -36,18 +36,6 @@ PLAIN_TEXT = f"今天天气真好，我们去公园散步吧 {MARKER}"
 ERROR = "screening failed: IndexError: list index out of range"
 MARKED_AT = {3: CANDIDATE_TEXT, 5: PLAIN_TEXT, 41: CANDIDATE_TEXT}
 """Record index -> text of the raising posts: two in one chunk of 8, one in another."""
-
-
-def raise_in_analyse(monkeypatch: pytest.MonkeyPatch) -> None:
-    """One candidate's analysis raises (like the normaliser's pinyin IndexError did)."""
-    original = Pipeline.analyse
-
-    def analyse(self: Pipeline, post: Post) -> Any:
-        if MARKER in post.text:
-            raise IndexError("list index out of range")
-        return original(self, post)
-
-    monkeypatch.setattr(Pipeline, "analyse", analyse)
 
 
 def raise_in_prefilter(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -272,13 +260,10 @@ def test_the_reason_names_the_exception_and_is_cut_short() -> None:
 
 PATCHED_CLI = f"""
 import sys
-from redline.pipeline import Pipeline
-original = Pipeline.analyse
-def analyse(self, post):
-    if {MARKER!r} in post.text:
-        raise IndexError("list index out of range")
-    return original(self, post)
-Pipeline.analyse = analyse
+sys.path.insert(0, {str(Path(__file__).parents[1])!r})
+import pytest
+from screen_faults import raise_in_analyse
+raise_in_analyse(pytest.MonkeyPatch())
 from redline.cli import main
 main()
 """

@@ -8,15 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from screen_faults import MARKER, raise_in_analyse
 
 from redline.pipeline import Pipeline
 from redline.spark import output_arrow_schema, screen_record_batch
 from redline.synth import generate
-from redline.types import Post
 
 pa = pytest.importorskip("pyarrow")
 
-MARKER = "⟦raise-here⟧"
 RAISING = f"香港验血查男女，加微信：hkbb0521 预约 {MARKER}"
 
 
@@ -34,14 +33,7 @@ def test_a_raising_post_is_a_reject_row_and_the_others_are_decided_as_without_it
     rows[7] = {"id": "marked", "text": RAISING, "n": 7}
     rows[9] = {"id": "", "text": "empty id", "n": 9}
     expected = screened(pipeline, rows)
-    original = Pipeline.analyse
-
-    def analyse(self: Pipeline, post: Post) -> Any:
-        if MARKER in post.text:
-            raise IndexError("list index out of range")
-        return original(self, post)
-
-    monkeypatch.setattr(Pipeline, "analyse", analyse)
+    raise_in_analyse(monkeypatch)
     got = screened(pipeline, rows)
 
     assert len(got) == len(rows)
