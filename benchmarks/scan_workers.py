@@ -5,7 +5,9 @@ JSONL (repeated under new ids past the corpus's 294,000, as spark_vs_local.py do
 `redline scan INPUT -o OUTPUT --workers K` for each K, and prints posts/s end to end and once
 started (start-up measured on a 1,000-post run and taken out), the speed-up over one worker,
 and the peak resident memory (VmHWM) of the scan process and of each worker process, sampled
-from /proc while it runs. The outputs must be identical byte for byte.
+from /proc while it runs. The outputs must be identical byte for byte. As a ceiling, it also
+times two independent one-worker scans of half the input each, run side by side: what two cores
+give this workload with no coordination at all.
 
 Usage: .venv/bin/python benchmarks/scan_workers.py [--posts 1000000] [--workers 1 2] [--shared ..]
 """
@@ -140,6 +142,29 @@ def main() -> None:
         )
         same = all(filecmp.cmp(outputs[0], other, shallow=False) for other in outputs[1:])
         print(f"outputs identical across worker counts: {same}")
+        seconds = independent_halves(redline, source, Path(tmp))
+        print(
+            f"ceiling: two independent one-worker scans of half the input each, side by side, "
+            f"took {seconds:.2f} s: {posts / seconds / base:.2f}x one worker, with no coordination "
+            "at all (what the machine's cores give this workload)"
+        )
+
+
+def independent_halves(redline: Path, source: Path, tmp: Path) -> float:
+    """Wall time of two `redline scan` processes run at once, each on half of `source`."""
+    lines = source.read_bytes().splitlines(keepends=True)
+    middle = len(lines) // 2
+    halves = [Path(tmp, "half0.jsonl"), Path(tmp, "half1.jsonl")]
+    for half, part in zip(halves, (lines[:middle], lines[middle:]), strict=True):
+        half.write_bytes(b"".join(part))
+    del lines
+    start = time.perf_counter()
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    argv = [[str(redline), "scan", str(half), "-o", f"{half}.out"] for half in halves]
+    processes = [subprocess.Popen(command, **quiet) for command in argv]
+    if any(process.wait() not in (0, 3) for process in processes):
+        raise SystemExit("an independent half-scan failed")
+    return time.perf_counter() - start
 
 
 if __name__ == "__main__":

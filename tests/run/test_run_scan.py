@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -254,3 +255,28 @@ def test_line_blocks_cut_every_size_lines_whatever_the_read_size(
     assert b"".join(block for block, _ in blocks) == data
     second = JsonlChunk("s", 1, blocks[1][0]).lines
     assert second == [b'{"b": 2}\r', b"xyz"]
+
+
+def test_chunks_by_reference_decode_as_the_blocks_themselves(tmp_path: Path) -> None:
+    import gzip
+
+    from redline.run.chunks import JsonlSlice, iter_chunks
+
+    lines = [json.dumps({"id": str(i), "text": f"帖子 {i}", "n": i}) for i in range(23)]
+    lines[4], lines[9] = "not json", ""  # a reject and a blank line keep their numbers
+    data = ("\n".join(lines)).encode()  # the last line without a newline
+    plain, zipped = tmp_path / "in.jsonl", tmp_path / "in.jsonl.gz"
+    plain.write_bytes(data)
+    zipped.write_bytes(gzip.compress(data))
+
+    def decoded(path: Path, by_reference: bool) -> list[tuple[type, Any, Any]]:
+        found = iter_chunks([(str(path), "jsonl")], size=5, carry=["n"], by_reference=by_reference)
+        return [(type(c), c.decode(), position) for c, position in found]
+
+    by_value, by_reference = decoded(plain, False), decoded(plain, True)
+    assert {kind for kind, _, _ in by_value} == {JsonlChunk}
+    assert {kind for kind, _, _ in by_reference} == {JsonlSlice}
+    assert [rest for _, *rest in by_reference] == [rest for _, *rest in by_value]
+    assert by_reference[0][1].lines == [1, 2, 3, 4]
+    assert [r.line for _, c, _ in by_reference for r in c.rejects] == [5]
+    assert {kind for kind, _, _ in decoded(zipped, True)} == {JsonlChunk}  # offsets of a gzip

@@ -101,6 +101,7 @@ def run_scan(
         size=job.batch_size,
         carry=job.carry,
         start=progress.position if progress else None,
+        by_reference=job.workers > 1,
     )
     position = progress.position if progress else Position()
     last_commit, parts_committed = time.monotonic(), getattr(sink, "parts", 0)
