@@ -253,7 +253,7 @@ def test_line_blocks_cut_every_size_lines_whatever_the_read_size(
     blocks = list(chunks._line_blocks(io.BytesIO(data), 2))
     assert [count for _, count in blocks] == [2, 2, 1]
     assert b"".join(block for block, _ in blocks) == data
-    second = JsonlChunk("s", 1, blocks[1][0]).lines
+    second = JsonlChunk("s", 1, bytes(blocks[1][0])).lines
     assert second == [b'{"b": 2}\r', b"xyz"]
 
 

@@ -330,7 +330,7 @@ def _jsonl_chunks(
             chunk: Chunk = (
                 JsonlSlice(source, line + 1, path, offset, len(block), carry)
                 if sliced
-                else JsonlChunk(source, line + 1, block, carry)
+                else JsonlChunk(source, line + 1, bytes(block), carry)
             )
             yield chunk, Position(index, offset + len(block), line + count)
             offset += len(block)
@@ -340,23 +340,24 @@ def _jsonl_chunks(
 _BLOCK_BYTES = 1 << 22
 
 
-def _line_blocks(stream: BinaryIO, size: int) -> Iterator[tuple[bytes, int]]:
+def _line_blocks(stream: BinaryIO, size: int) -> Iterator[tuple[memoryview, int]]:
     """Runs of `size` lines (the last run may be shorter, its last line may lack a newline) as
-    one bytes object each, with their line count: split on newlines only, like iterating a
-    binary file, but found by one numpy pass per block instead of an object per line."""
+    one view each (copied only by a caller that keeps the bytes), with their line count: split
+    on newlines only, like iterating a binary file, but found by one numpy pass per block
+    instead of an object per line."""
     buffer = b""
     while True:
         block = stream.read(_BLOCK_BYTES)
         buffer = buffer + block if buffer else block
         ends = np.flatnonzero(np.frombuffer(buffer, dtype=np.uint8) == _NEWLINE) + 1
-        start = 0
+        start, view = 0, memoryview(buffer)
         for end in ends[size - 1 :: size].tolist():
-            yield buffer[start:end], size
+            yield view[start:end], size
             start = end
         buffer = buffer[start:]
         if not block:
             if buffer:
-                yield buffer, buffer.count(b"\n") + (not buffer.endswith(b"\n"))
+                yield memoryview(buffer), buffer.count(b"\n") + (not buffer.endswith(b"\n"))
             return
 
 
