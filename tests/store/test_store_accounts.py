@@ -7,17 +7,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from redline.store import accounts
-from redline.store.engine import create_engine
 from redline.store.migrate import current_revision, head_revision, upgrade
 from redline.store.settings import session_key
 from redline.store.tables import api_tokens, metadata, users
-
-
-@pytest.fixture()
-def engine(db_url: str) -> Engine:
-    engine = create_engine(db_url)
-    upgrade(engine)
-    return engine
 
 
 def test_migrations_build_exactly_the_declared_schema(engine: Engine) -> None:

@@ -11,15 +11,13 @@ from audit_attack import drop_audit_guard
 from sqlalchemy.engine import Engine
 
 from redline.store import audit
-from redline.store.engine import create_engine
 from redline.store.migrate import alembic_config, upgrade
 from redline.store.tables import APPEND_ONLY_MESSAGE, audit_log
 
 
 @pytest.fixture()
-def engine(db_url: str) -> Engine:
-    engine = create_engine(db_url)
-    upgrade(engine)
+def engine(engine: Engine) -> Engine:
+    """The migrated database with five audit entries."""
     with engine.begin() as connection:
         for n in range(1, 6):
             audit.append(connection, "user:ann", "review.confirm", f"post-{n}", {"note": f"n{n}"})

@@ -20,16 +20,6 @@ from redline.store.decisions import (
     get_decision,
     insert_decisions,
 )
-from redline.store.engine import create_engine
-from redline.store.migrate import upgrade
-
-
-@pytest.fixture()
-def engine(db_url: str) -> Engine:
-    engine = create_engine(db_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def _screened(post_id: str, verdict: str, text: str = "t", meta: dict | None = None):

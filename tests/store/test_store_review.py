@@ -16,16 +16,7 @@ from redline.store.decisions import (
     get_decision,
     store_decisions,
 )
-from redline.store.engine import create_engine
-from redline.store.migrate import upgrade
 from redline.store.tables import utcnow
-
-
-@pytest.fixture()
-def engine(db_url: str) -> Engine:
-    engine = create_engine(db_url)
-    upgrade(engine)
-    return engine
 
 
 def screened(post_id: str, verdict: str, score: float, text: str = "t", pack: str = "cn"):
