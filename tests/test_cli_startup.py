@@ -62,7 +62,7 @@ def test_importing_the_app_registers_commands_without_their_dependencies() -> No
     modules = _modules_after("import redline.cli")
     assert "redline.cli.ledger" in modules  # the probe really imported every command module
     assert _loaded(modules, ADAPTER_MODULES + CORE_MODULES) == []
-    assert _loaded(modules, ("rich.progress", "rich.table")) == []
+    assert _loaded(modules, ("rich.console", "rich.progress", "rich.table")) == []
 
 
 def test_help_loads_no_core() -> None:
@@ -82,3 +82,4 @@ def test_jsonl_scan_off_a_terminal_loads_no_adapter_parquet_or_progress_bar(
     assert output.read_text(encoding="utf-8").count("\n") == 1  # the scan did run
     assert "redline.run.scan" in modules
     assert _loaded(modules, (*ADAPTER_MODULES, "pyarrow", "rich.progress", "rich.table")) == []
+    assert _loaded(modules, ("rich.console",)) == []  # the summary goes to stderr as plain text

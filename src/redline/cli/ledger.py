@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from redline.cli.app import app, err_console, usage_error
 
@@ -106,6 +104,8 @@ def keygen(
     path: Annotated[Path, typer.Argument(help="Where to write the private key (PEM, mode 0600)")],
 ) -> None:
     """Make an Ed25519 key pair: PATH (private) and PATH.pub (base64 public key)."""
+    from rich.console import Console
+
     from redline.ledger import keys
 
     if path.exists():
@@ -136,6 +136,8 @@ def record(
     ] = None,
 ) -> None:
     """Append one event; print its receipt (seq, entry hash)."""
+    from rich.markup import escape
+
     from redline.ledger.intake import IntakeError, parse_submission
 
     text = sys.stdin.read() if event == "-" else event
@@ -183,6 +185,8 @@ def import_events(
     origin: Annotated[str, typer.Option(help="Checkpoint origin name")] = "redline-ledger",
 ) -> None:
     """Append a file of events in one transaction; rejects go to PATH.rejects.jsonl."""
+    from rich.console import Console
+
     from redline.ledger.ledger import ConcurrentAppendError
     from redline.ledger.reader import read_events
     from redline.run.reader import InputError, Reject
@@ -264,6 +268,9 @@ def verify_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
 ) -> None:
     """Check chain, roots, signatures and checkpoints; name the first bad entry."""
+    from rich.console import Console
+    from rich.markup import escape
+
     from redline.ledger.sources import CHECKPOINTS_FILE, SourceError, read_checkpoints
     from redline.ledger.verify import VerifiedState, verify
 
@@ -413,6 +420,8 @@ def findings_command(
     ] = None,
 ) -> None:
     """Run rules R1-R14 over the ledger: a table, or one JSON line per finding."""
+    from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from redline.ledger.analysis import analyse

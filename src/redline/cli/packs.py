@@ -4,8 +4,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from redline.cli.app import ModelOption, err_console, load_pipeline, pack_app
 
@@ -19,6 +17,9 @@ def pack_check(
     model: ModelOption = None,
 ) -> None:
     """Validate a pack; name the line of any error; run its examples."""
+    from rich.console import Console
+    from rich.markup import escape
+
     from redline.policy import PackError, load_pack
 
     console = Console()

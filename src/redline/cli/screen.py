@@ -6,11 +6,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.text import Text
 
-from redline.cli.app import ModelOption, PackOption, app, err_console, load_pipeline, usage_error
+from redline.cli.app import (
+    ModelOption,
+    PackOption,
+    app,
+    err_console,
+    load_pipeline,
+    say,
+    usage_error,
+)
 
 if TYPE_CHECKING:
     from redline.pipeline import Pipeline
@@ -82,29 +87,26 @@ def scan(
         checkpoint=checkpoint,
         commit_seconds=commit_seconds,
     )
-    console = err_console()
     try:
-        if console.is_terminal:
-            outcome = _scan_with_progress_bar(job, pipeline, console)
+        if sys.stderr.isatty():
+            outcome = _scan_with_progress_bar(job, pipeline)
         else:
             outcome = run_scan(job, pipeline=pipeline)
     except (InputError, CheckpointError, ImportError, OSError, ValueError) as exc:
         raise usage_error(str(exc)) from None
     if outcome.already_complete:
-        console.print(f"already complete (checkpoint {checkpoint}); nothing to do")
+        say(f"already complete (checkpoint {checkpoint}); nothing to do")
     elif outcome.resumed_from is not None:
-        console.print(f"resumed from checkpoint {checkpoint}")
+        say(f"resumed from checkpoint {checkpoint}")
     counts = outcome.summary.to_dict()
-    console.print(
+    say(
         f"read {counts['read']:,}, decided {counts['decided']:,}, rejected {counts['rejected']:,}"
         + "".join(f", {verdict} {n:,}" for verdict, n in counts["by_verdict"].items())
     )
     raise typer.Exit(outcome.summary.exit_code)
 
 
-def _scan_with_progress_bar(
-    job: "ScanJob", pipeline: "Pipeline", console: Console
-) -> "ScanOutcome":
+def _scan_with_progress_bar(job: "ScanJob", pipeline: "Pipeline") -> "ScanOutcome":
     """`run_scan` under a live progress bar: for a terminal only, where someone watches."""
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -116,7 +118,7 @@ def _scan_with_progress_bar(
         BarColumn(),
         TextColumn("{task.completed:,} records"),
         TimeElapsedColumn(),
-        console=console,
+        console=err_console(),
         transient=False,
     )
     with progress:
@@ -137,6 +139,10 @@ def explain(
     as_json: Annotated[bool, typer.Option("--json", help="Print the decision JSON")] = False,
 ) -> None:
     """One text's decision, readable, with the evidence highlighted in the original text."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.text import Text
+
     from redline.types import Post
 
     if text == "-":
@@ -187,6 +193,8 @@ def evaluate_command(
     ] = None,
 ) -> None:
     """Precision, recall, F1 and false-positive rate with 95% CIs, by category and language."""
+    from rich.console import Console
+
     from redline.evaluate import evaluate
     from redline.types import Post
 
