@@ -229,25 +229,20 @@ class TopicPrefilter:
 
     def hits(self, buffer: bytes) -> Iterable[int]:
         """Byte offsets where topic terms start in the UTF-8 `buffer`, checked as the recogniser
-        checks them."""
+        checks them (a byte of a multi-byte character is never an ASCII word character)."""
         if self._matcher is None:
             return ()
         size = len(buffer)
         found = []
         for index, start, end in self._matcher.matches(buffer):
-            if self._latin_start[index] and start > 0 and _is_word_byte(buffer[start - 1]):
+            if self._latin_start[index] and start > 0 and _is_word_char(chr(buffer[start - 1])):
                 continue
-            if self._latin_end[index] and end < size and _is_word_byte(buffer[end]):
+            if self._latin_end[index] and end < size and _is_word_char(chr(buffer[end])):
                 continue
             if self._glued_only[index] and not _touches_hanzi(buffer, start, end):
                 continue
             found.append(start)
         return found
-
-
-def _is_word_byte(byte: int) -> bool:
-    """`_is_word_char` for one byte of UTF-8: multi-byte characters are never ASCII."""
-    return 48 <= byte <= 57 or 97 <= byte <= 122 or 65 <= byte <= 90
 
 
 def _touches_hanzi(buffer: bytes, start: int, end: int) -> bool:
