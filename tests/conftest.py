@@ -230,6 +230,18 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return request.getfixturevalue("postgres_server").new_database()
 
 
+@pytest.fixture()
+def engine(db_url: str) -> Iterator[Any]:
+    """A fresh database of each backend (`db_url`), migrated to the current schema."""
+    from redline.store.engine import create_engine
+    from redline.store.migrate import upgrade
+
+    engine = create_engine(db_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def chromium_executable() -> str:
     """Debian's Chromium (or $REDLINE_CHROMIUM); launch it with CHROMIUM_ARGS, headless."""

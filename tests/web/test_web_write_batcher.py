@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 
 from redline.store import review
 from redline.store.decisions import ScreenedPost, count_decisions
@@ -22,10 +23,8 @@ def _post(post_id: str, verdict: str = "allow") -> ScreenedPost:
 
 
 def test_concurrent_writes_share_commits_and_all_land(
-    db_url: str, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    engine = create_engine(db_url)
-    upgrade(engine)
     transactions: list[int] = []
     insert = write_batcher.insert_decisions
 
@@ -45,12 +44,9 @@ def test_concurrent_writes_share_commits_and_all_land(
         assert count_decisions(connection) == (21, 21)
     assert len(transactions) <= 3  # 21 requests, a couple of transactions
     writer.close()
-    engine.dispose()
 
 
-def test_a_failed_commit_fails_every_request_in_it_and_writes_nothing(db_url: str) -> None:
-    engine = create_engine(db_url)
-    upgrade(engine)
+def test_a_failed_commit_fails_every_request_in_it_and_writes_nothing(engine: Engine) -> None:
     writer = DecisionWriter(engine)
     broken = ScreenedPost("text", {"id": "bad", "score": 0.0}, "token:t")  # no verdict
 
@@ -67,12 +63,9 @@ def test_a_failed_commit_fails_every_request_in_it_and_writes_nothing(db_url: st
     with engine.connect() as connection:
         assert count_decisions(connection) == (1, 1)
     writer.close()
-    engine.dispose()
 
 
-def test_a_database_error_rolls_back_the_whole_batch_as_sqlalchemys_error(db_url: str) -> None:
-    engine = create_engine(db_url)
-    upgrade(engine)
+def test_a_database_error_rolls_back_the_whole_batch_as_sqlalchemys_error(engine: Engine) -> None:
     writer = DecisionWriter(engine)
     textless = ScreenedPost(None, _post("second").decision, "token:t")  # type: ignore[arg-type]
     with pytest.raises(sa.exc.IntegrityError):  # what the app's error handlers know
@@ -82,7 +75,6 @@ def test_a_database_error_rolls_back_the_whole_batch_as_sqlalchemys_error(db_url
         assert count_decisions(connection) == (1, 1)
         assert [item.id for item in review.queue(connection)] == ["after"]
     writer.close()
-    engine.dispose()
 
 
 def test_a_connection_the_server_dropped_is_replaced_without_losing_the_batch(
