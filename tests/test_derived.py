@@ -50,3 +50,17 @@ def test_an_unwritable_cache_only_costs_the_build(cache: Path) -> None:
     builds: list[int] = []
     assert _table(builds) == _table(builds) == {"squares": (1, 4, 9)}
     assert len(builds) == 2
+
+
+def test_a_thing_without_a_stored_form_is_returned_and_not_stored(cache: Path) -> None:
+    def refuse(table: object) -> bytes:
+        raise TypeError("no exact form")
+
+    builds: list[int] = []
+    for _ in range(2):
+        thing = derived.derived(
+            "odd.bin", lambda: builds.append(1) or {"n": 1}, dump=refuse, load=lambda _: {}
+        )
+        assert thing == {"n": 1}
+    assert len(builds) == 2
+    assert not (cache / "odd.bin").exists()

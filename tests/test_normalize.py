@@ -239,3 +239,18 @@ def test_the_fold_table_read_back_from_disk_equals_a_fresh_one(
         assert loaded.expansions == fresh_expansions
     assert len(list((tmp_path / "redline").glob("charmap-*.json"))) == 1
     tables_module.charmap.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "g3nd3r",  # a word filling the whole buffer
+        "x" * 30 + "b0y",  # longer than the array engine's window on the left...
+        "b0y" + "x" * 30 + " test",  # ... and on the right
+        "bl00d" + "7" * 40 + "5ex",  # hits at both ends of one long word
+        "验血g3nd3r测试 $ex, b1ood!",  # words touching Chinese and punctuation
+        "a1 " * 50,
+    ],
+)
+def test_engines_agree_on_leetspeak_in_short_and_long_words(text: str) -> None:
+    assert normalize_with_arrays(text) == normalize_with_strings(text)

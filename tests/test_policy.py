@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -182,3 +183,23 @@ def test_variant_substitutes_must_map_to_lists_of_words() -> None:
         parse_pack(source, "tp.toml")
     ok = parse_pack(PACK + '\n[variants]\nsubstitutes = { "男孩" = ["boy"] }\n', "tp.toml")
     assert ok.substitutes == {"男孩": ("boy",)}
+
+
+def test_a_pack_parsed_again_comes_from_the_cache_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REDLINE_CACHE_DIR", str(tmp_path))
+    first = parse_pack(PACK)
+    assert list((tmp_path / "redline").glob("pack-toml-*.json"))
+    assert parse_pack(PACK) == first
+
+
+def test_a_toml_date_is_never_read_back_from_the_cache_as_a_string(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REDLINE_CACHE_DIR", str(tmp_path))
+    source = PACK.replace('version = "1"', "version = 2026-01-01", 1)
+    for _ in range(2):  # JSON would turn the date into a string, which the check accepts
+        with pytest.raises(PackError, match="'version' must be a string"):
+            parse_pack(source)
+    assert not list((tmp_path / "redline").glob("pack-toml-*.json"))

@@ -43,7 +43,8 @@ def derived(
 ) -> T:
     """The thing stored as `name` in the cache directory, built and stored if missing.
 
-    Whatever `load` raises on (a truncated file, a format it does not know) counts as missing.
+    Whatever `load` raises on (a truncated file, a format it does not know) counts as missing;
+    whatever `dump` raises on is returned without being stored.
     """
     path = cache_dir() / name
     try:
@@ -52,9 +53,13 @@ def derived(
         pass
     thing = build()
     try:
+        data = dump(thing)
+    except Exception:  # a thing `dump` has no exact form for is used, not stored
+        return thing
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(dump(thing))
+        partial.write_bytes(data)
         partial.replace(path)
     except OSError:
         pass

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from redline.features import N_FEATURES, hashed_features
+from redline.features import N_FEATURES, feature_arrays
 from redline.types import Doc
 
 FORMAT = "redline-ad-scorer/2"
@@ -27,12 +27,10 @@ def feature_matrix(docs: Sequence[Doc]) -> Any:
     """The docs' features as a SciPy CSR matrix (training only: imports SciPy)."""
     import scipy.sparse as sp
 
-    indptr, indices, values = [0], [], []
-    for doc in docs:
-        vector = hashed_features(doc)
-        indices.extend(vector)
-        values.extend(vector.values())
-        indptr.append(len(indices))
+    vectors = [feature_arrays(doc) for doc in docs]
+    indptr = np.concatenate(([0], np.cumsum([len(columns) for columns, _ in vectors])))
+    indices = np.concatenate([columns for columns, _ in vectors]) if vectors else []
+    values = np.concatenate([values for _, values in vectors]) if vectors else []
     shape = (len(docs), N_FEATURES)
     return sp.csr_matrix((values, indices, indptr), shape=shape, dtype=np.float64)
 
@@ -110,9 +108,7 @@ class AdScorer:
         coef = self.coef_
         out = np.empty(len(X))
         for row, doc in enumerate(X):
-            vector = hashed_features(doc)
-            columns = np.fromiter(vector, dtype=np.int64, count=len(vector))
-            values = np.fromiter(vector.values(), dtype=np.float64, count=len(vector))
+            columns, values = feature_arrays(doc)
             out[row] = float(values @ coef[columns]) + self.intercept_
         return out
 

@@ -62,3 +62,22 @@ def test_the_prefilter_keeps_exactly_the_texts_with_a_topic_term(
     }
     assert kept == topical
     assert {0, 1, 7, 9} <= topical and not {2, 3, 4, 5, 6, 8} & topical
+
+
+OFFSET_TEXTS = [
+    "验血查男女",
+    "早知道gender test,𠀀香港验血😀",  # one, three and four UTF-8 bytes a character
+    "\ud800验血\udfff性别",  # lone surrogates: legal in a str, three bytes each
+    "plain gender test",
+]
+
+
+@pytest.mark.parametrize("text", OFFSET_TEXTS)
+def test_signals_are_at_character_offsets_with_either_engine(packs: list[Pack], text: str) -> None:
+    default = TermRecognizer(packs).recognize(text)
+    dfa = TermRecognizer(packs, matcher=AhoCorasickLiterals).recognize(text)
+    assert default == dfa and default
+    for signal in default:  # each span is a spelling of its term
+        assert normalize_text(signal.value) == signal.value
+        assert text[signal.start : signal.end].strip()
+    assert any(text[s.start : s.end] == s.value for s in default)

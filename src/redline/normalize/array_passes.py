@@ -143,34 +143,63 @@ def undo_leetspeak(buf: CodeBuffer, charmap: CharMap) -> None:
     leet = having(kinds, LEET)
     if len(leet) == 0:
         return
-    codes = buf.padded_codes()
 
     def letter(offset: int) -> np.ndarray:
         return (kinds[leet + offset] & LETTER) != 0
 
     hits = leet[letter(-1) | letter(1)]
+    if len(hits) == 0:
+        return
+    starts, ends = _word_bounds(hits, kinds)
+    starts, first = np.unique(starts, return_index=True)  # several hits in one word: one word
+    ends = ends[first]
+    starts -= PAD
+    ends -= PAD
+    lengths = ends - starts
+    bounds = np.concatenate(([0], np.cumsum(lengths)))
+    gathered = np.repeat(starts - bounds[:-1], lengths) + np.arange(bounds[-1])
+    words = decode(buf.codes[gathered])  # the words end to end: one decode, not one per word
+    size = len(buf.codes)
+    afters = decode(buf.codes[np.minimum(ends, size - 1)])
     positions: list[int] = []
     replacements: list[int] = []
-    word_end = -1
-    for hit in hits.tolist():
-        if hit < word_end:
-            continue
-        word_start, word_end = hit, hit + 1
-        while kinds[word_start - 1] & _WORD:
-            word_start -= 1
-        while kinds[word_end] & _WORD:
-            word_end += 1
-        word = decode(codes[word_start:word_end])
-        after = int(codes[word_end])
-        fixed = rules.unleet_word(word, chr(after) if after != DELETE else "")
+    for index, (start, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+        word = words[bounds[index] : bounds[index + 1]]
+        fixed = rules.unleet_word(word, afters[index] if end < size else "")
         if fixed is None:
             continue
         for offset, (old, new) in enumerate(zip(word, fixed, strict=True)):
             if old != new:
-                positions.append(word_start + offset - PAD)
+                positions.append(start + offset)
                 replacements.append(ord(new))
     if positions:
         buf.assign(positions, replacements)
+
+
+_WORD_WINDOW = 24
+"""How far `_word_bounds` looks each side of a hit at once; a longer word is walked."""
+
+
+def _word_bounds(hits: np.ndarray, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The padded start and end of the word (letters, digits, leet) around each hit.
+
+    One gather of a window around every hit finds nearly every word; the few that run past
+    the window are walked out one position at a time. The padding is in no word, so neither
+    leaves the buffer (the window is clipped to it).
+    """
+    last = len(kinds) - 1
+    steps = np.arange(1, _WORD_WINDOW + 1)
+    left = (kinds[np.maximum(hits[:, None] - steps, 0)] & _WORD) == 0  # True: not in the word
+    right = (kinds[np.minimum(hits[:, None] + steps, last)] & _WORD) == 0
+    starts = hits + 1 - np.where(left.any(axis=1), left.argmax(axis=1) + 1, _WORD_WINDOW + 1)
+    ends = hits + np.where(right.any(axis=1), right.argmax(axis=1) + 1, _WORD_WINDOW + 1)
+    for row in np.flatnonzero(~left.any(axis=1)).tolist():
+        while kinds[starts[row] - 1] & _WORD:
+            starts[row] -= 1
+    for row in np.flatnonzero(~right.any(axis=1)).tolist():
+        while kinds[ends[row]] & _WORD:
+            ends[row] += 1
+    return starts, ends
 
 
 def collapse_repeats(buf: CodeBuffer, charmap: CharMap) -> None:
