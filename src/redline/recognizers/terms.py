@@ -70,10 +70,12 @@ def term_patterns(
     if not topic_only:
         return table
     topic = {(p.id, s.category) for p in packs for s in p.signals.values() if s.topic}
-    distinct = {id(t): t for ts in table.values() for t in ts}.values()
-    chosen = {id(t) for t in distinct if (t.pack, t.category) in topic}  # a few thousand checks
-    selected = {w: [t for t in ts if id(t) in chosen] for w, ts in table.items()}
-    return {word: targets for word, targets in selected.items() if targets}
+    selected = {}
+    for word, targets in table.items():
+        chosen = [t for t in targets if (t.pack, t.category) in topic]
+        if chosen:
+            selected[word] = chosen
+    return selected
 
 
 def _fingerprint(packs: Sequence[Pack]) -> str:
