@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from redline.pipeline import Pipeline
-from redline.run.chunks import ArrowChunk, JsonlChunk
+from redline.run.chunks import ArrowChunk, JsonlChunk, Position
 from redline.run.reader import Reject, read_batches
 from redline.run.scan import ScanJob, run_scan
 from redline.run.writer import json_line, rejects_path
@@ -273,10 +273,26 @@ def test_chunks_by_reference_decode_as_the_blocks_themselves(tmp_path: Path) -> 
         found = iter_chunks([(str(path), "jsonl")], size=5, carry=["n"], by_reference=by_reference)
         return [(type(c), c.decode(), position) for c, position in found]
 
+    def joined(chunks: list[tuple[type, Any, Any]]) -> tuple[list[Any], ...]:
+        """The records, rejects and carried values of all chunks, in order: slices are cut
+        by bytes, blocks by lines, so only the whole must agree."""
+        columns = [c for _, c, _ in chunks]
+        return (
+            [i for c in columns for i in c.ids],
+            [t for c in columns for t in c.texts],
+            [n for c in columns for n in c.lines],
+            [n for c in columns for n in c.carried["n"]],
+            [r for c in columns for r in c.rejects],
+        )
+
     by_value, by_reference = decoded(plain, False), decoded(plain, True)
     assert {kind for kind, _, _ in by_value} == {JsonlChunk}
     assert {kind for kind, _, _ in by_reference} == {JsonlSlice}
-    assert [rest for _, *rest in by_reference] == [rest for _, *rest in by_value]
-    assert by_reference[0][1].lines == [1, 2, 3, 4]
-    assert [r.line for _, c, _ in by_reference for r in c.rejects] == [5]
+    assert joined(by_reference) == joined(by_value)
+    assert by_reference[-1][2] == by_value[-1][2] == Position(0, len(data), 23)
+    for _, columns, position in by_reference:  # each slice ends after a whole line
+        assert position.offset == len(data) or data[position.offset - 1 : position.offset] == b"\n"
+        assert not columns.lines or max(columns.lines) <= position.line
+    assert joined(by_reference)[2][:4] == [1, 2, 3, 4]
+    assert [r.line for r in joined(by_reference)[4]] == [5]
     assert {kind for kind, _, _ in decoded(zipped, True)} == {JsonlChunk}  # offsets of a gzip

@@ -16,6 +16,8 @@ that the screening code then fails on becomes a reject too (`Columns.select`, `r
 from __future__ import annotations
 
 import io
+import mmap
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -322,16 +324,19 @@ def _jsonl_chunks(
     resume: Position,
     sliced: bool = False,
 ) -> Iterator[tuple[Chunk, Position]]:
+    offset, line = resume.offset, resume.line
+    if sliced:
+        for length, count in _sliced_blocks(path, offset, size):
+            chunk: Chunk = JsonlSlice(source, line + 1, path, offset, length, carry)
+            yield chunk, Position(index, offset + length, line + count)
+            offset += length
+            line += count
+        return
     with _open_binary(path) as stream:
         if resume.offset:
             stream.seek(resume.offset)
-        offset, line = resume.offset, resume.line
         for block, count in _line_blocks(stream, size):
-            chunk: Chunk = (
-                JsonlSlice(source, line + 1, path, offset, len(block), carry)
-                if sliced
-                else JsonlChunk(source, line + 1, bytes(block), carry)
-            )
+            chunk = JsonlChunk(source, line + 1, bytes(block), carry)
             yield chunk, Position(index, offset + len(block), line + count)
             offset += len(block)
             line += count
@@ -362,6 +367,43 @@ def _line_blocks(stream: BinaryIO, size: int) -> Iterator[tuple[memoryview, int]
 
 
 _NEWLINE = ord("\n")
+
+
+def _sliced_blocks(path: str, start: int, size: int) -> Iterator[tuple[int, int]]:
+    """Whole-line blocks of about `size` lines each from byte `start` on, as (bytes, lines),
+    for workers to read themselves.
+
+    The process that hands out slices must not touch each line, or it becomes the brake on
+    the workers. It maps the file instead of reading it (no copy), cuts each block at its last
+    newline (`rfind`) and counts the block's lines with one NumPy pass; blocks are sized from
+    the average line of the first few MiB, so no pass looks for every line end.
+    """
+    with open(path, "rb") as stream:
+        total = os.fstat(stream.fileno()).st_size
+        if total <= start:
+            return
+        with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            block = max(_bytes_per_line(mapped, start) * size, 1)
+            position = start
+            while position < total:
+                cut = mapped.rfind(b"\n", position, min(position + block, total))
+                if cut < 0:  # a line longer than a block: take it whole
+                    cut = mapped.find(b"\n", position + block)
+                end = total if cut < 0 else cut + 1
+                count = _newlines(mapped, position, end) + (mapped[end - 1] != _NEWLINE)
+                yield end - position, count
+                position = end
+
+
+def _bytes_per_line(mapped: mmap.mmap, start: int) -> int:
+    sample = min(_BLOCK_BYTES, len(mapped) - start)
+    return max(sample // max(_newlines(mapped, start, start + sample), 1), 1)
+
+
+def _newlines(mapped: mmap.mmap, start: int, end: int) -> int:
+    """Newlines in `mapped[start:end]`, counted in place (the view is gone when this returns,
+    so the map can close)."""
+    return int(np.count_nonzero(np.frombuffer(mapped, np.uint8, end - start, start) == _NEWLINE))
 
 
 def _csv_chunks(
