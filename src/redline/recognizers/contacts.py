@@ -13,9 +13,6 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar
 
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
-
 from redline.types import Signal
 
 if TYPE_CHECKING:
@@ -45,9 +42,6 @@ _MAX_DIGITS = 17  # E.164 allows 15, plus a written `00` international prefix
 _HK_GROUPINGS = frozenset({(8,), (4, 4)})
 """How Hong Kong numbers are written; dates (2024.05.06) and prices are grouped otherwise."""
 _MAX_GROUPS_PER_NUMBER = 15  # 1 3 8 0 0 1 3 8 0 0 0 is eleven groups
-_HK_TYPES = frozenset(
-    {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
-)
 
 
 @lru_cache(maxsize=4096)
@@ -55,14 +49,25 @@ def _e164(number: str, region: str | None) -> str | None:
     """`number` in E.164 if phonenumbers considers it a valid number of `region`, else None.
 
     Cached: parsing costs ~0.1 ms, and the posts of one operation repeat the same numbers.
+    phonenumbers is imported here, at the first number that needs it (mainland mobiles do
+    not): its import costs a twentieth of a second, which a command that screens no such
+    number (`explain` of most texts, a small scan) no longer pays at start-up.
     """
+    import phonenumbers
+    from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+
     try:
         parsed = phonenumbers.parse(number, region)
     except NumberParseException:
         return None
     if not phonenumbers.is_valid_number(parsed):
         return None
-    if region == "HK" and phonenumbers.number_type(parsed) not in _HK_TYPES:
+    hk_types = (
+        PhoneNumberType.MOBILE,
+        PhoneNumberType.FIXED_LINE,
+        PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
+    if region == "HK" and phonenumbers.number_type(parsed) not in hk_types:
         return None
     return phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
 
