@@ -64,3 +64,29 @@ def test_a_thing_without_a_stored_form_is_returned_and_not_stored(cache: Path) -
         assert thing == {"n": 1}
     assert len(builds) == 2
     assert not (cache / "odd.bin").exists()
+
+
+def test_files_unused_for_a_month_go_when_a_new_one_is_written(cache: Path) -> None:
+    import os
+    import time
+
+    builds: list[int] = []
+    _table(builds)  # in use: read below, so its time is renewed
+    stale, fresh = cache / "terms-old.json", cache / "terms-recent.json"
+    stale.write_bytes(b"{}")
+    fresh.write_bytes(b"{}")
+    month_ago = time.time() - (derived.UNUSED_DAYS + 1) * 86_400
+    for path in (stale, cache / "squares.json"):
+        os.utime(path, (month_ago, month_ago))
+    _table(builds)  # a read marks it used
+    derived.derived("new.bin", lambda: b"x", dump=bytes, load=lambda _: 1 / 0)
+    assert not stale.exists()
+    assert fresh.exists() and (cache / "squares.json").exists() and (cache / "new.bin").exists()
+    assert len(builds) == 1
+
+
+def test_a_fingerprint_changes_with_its_parts_and_sources() -> None:
+    base = derived.fingerprint([b"a"], ["normalize/tables.py"])
+    assert len(base) == 32 and base == derived.fingerprint([b"a"], ["normalize/tables.py"])
+    assert base != derived.fingerprint([b"b"], ["normalize/tables.py"])
+    assert base != derived.fingerprint([b"a"], ["normalize/tables.py", "variants.py"])

@@ -5,20 +5,28 @@ characters or compiling the prefilter's pattern database costs a good part of a 
 process that finds the result on disk pays a millisecond or so. Each file is named by
 everything it was derived from: a change in the sources gives a new name, so a stale file is
 never read. A missing, unreadable or corrupt file is rebuilt, and a read-only home only costs
-the time to build.
+the time to build. Files no process has read for `UNUSED_DAYS` (those of versions no longer
+installed) are removed whenever a new one is written.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import importlib.util
 import os
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
+from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
 import orjson
 
 T = TypeVar("T")
+
+UNUSED_DAYS = 30
+"""A derived file not read for this long is removed when the next new one is written."""
 
 
 def cache_dir() -> Path:
@@ -38,6 +46,18 @@ def package_stamp(package: str) -> str:
     return f"{stat.st_size:x}-{stat.st_mtime_ns:x}"
 
 
+def fingerprint(parts: Iterable[bytes], sources: Iterable[str] = ()) -> str:
+    """32 hex characters naming a derived file: a digest of `parts` and of the bytes of each
+    of `sources` (files of the redline package, as "normalize/tables.py")."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    package = resources.files("redline")
+    for source in sources:
+        digest.update(package.joinpath(*source.split("/")).read_bytes())
+    return digest.hexdigest()[:32]
+
+
 def derived(
     name: str, build: Callable[[], T], *, dump: Callable[[T], bytes], load: Callable[[bytes], T]
 ) -> T:
@@ -48,9 +68,12 @@ def derived(
     """
     path = cache_dir() / name
     try:
-        return load(path.read_bytes())
+        thing = load(path.read_bytes())
     except Exception:  # any file `load` cannot read is only a cache miss
         pass
+    else:
+        _mark_used(path)
+        return thing
     thing = build()
     try:
         data = dump(thing)
@@ -62,8 +85,33 @@ def derived(
         partial.write_bytes(data)
         partial.replace(path)
     except OSError:
-        pass
+        return thing
+    prune(path.parent)
     return thing
+
+
+def _mark_used(path: Path) -> None:
+    """Set the file's time to now, so `prune` sees it in use (access times are often off)."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+def prune(folder: Path, *, now: float | None = None) -> list[Path]:
+    """Remove the files of `folder` unused for `UNUSED_DAYS`; the paths removed."""
+    cutoff = (time.time() if now is None else now) - UNUSED_DAYS * 86_400
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        try:
+            if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue  # another process removed or replaced it first
+    return removed
 
 
 def derived_table(

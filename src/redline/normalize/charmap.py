@@ -10,7 +10,6 @@ rules test (is it an ideograph, a separator, a Latin letter...).
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -19,7 +18,7 @@ from importlib import resources
 import numpy as np
 from numpy.typing import NDArray
 
-from redline.derived import derived_table
+from redline.derived import derived_table, fingerprint
 from redline.normalize import tables
 
 CODE_SPACE = 0x110000
@@ -178,12 +177,7 @@ def _changed_folds(
 def _fold_sources() -> str:
     """What the fold table is derived from: these rules, the tables, the t2s pairs and the
     Unicode version Python's NFKC follows."""
-    digest = hashlib.sha256(unicodedata.unidata_version.encode())
-    package = resources.files("redline")
-    for source in (
-        package / "normalize" / "charmap.py",
-        package / "normalize" / "tables.py",
-        package / "data" / "t2s_chars.txt",
-    ):
-        digest.update(source.read_bytes())
-    return digest.hexdigest()[:32]
+    return fingerprint(
+        [unicodedata.unidata_version.encode()],
+        ["normalize/charmap.py", "normalize/tables.py", "data/t2s_chars.txt"],
+    )

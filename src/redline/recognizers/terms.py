@@ -9,7 +9,6 @@ the lexicon.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import astuple, dataclass
 from importlib import resources
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from redline.derived import derived_table, package_stamp
+from redline.derived import derived_table, fingerprint, package_stamp
 from redline.normalize import normalize_text
 from redline.recognizers.literals import LiteralMatcher, Match, literal_matcher
 from redline.types import Signal
@@ -79,7 +78,9 @@ def term_patterns(
 
 
 def _fingerprint(packs: Sequence[Pack]) -> str:
-    digest = hashlib.sha256()
+    """What the table is derived from: the packs' terms and variants, the normaliser and speller
+    sources, and pypinyin's installation (the speller's readings and homophones)."""
+    parts = []
     for pack in packs:
         specs = [astuple(spec) for spec in pack.signals.values()]
         variants = (
@@ -87,16 +88,15 @@ def _fingerprint(packs: Sequence[Pack]) -> str:
             pack.initials_min,
             sorted(pack.substitutes.items()),
         )
-        digest.update(repr((pack.id, specs, variants)).encode("utf-8", "surrogatepass"))
-    package = resources.files("redline")
-    sources = [package / "variants.py", package / "data" / "t2s_chars.txt"]
-    sources.append(package / "data" / "leet_words.txt")
-    sources += sorted((package / "normalize").iterdir(), key=lambda e: e.name)
-    for source in sources:
-        if source.name.endswith((".py", ".txt")):
-            digest.update(source.read_bytes())
-    digest.update(package_stamp("pypinyin").encode())  # the speller's pinyin and homophones
-    return digest.hexdigest()[:32]
+        parts.append(repr((pack.id, specs, variants)).encode("utf-8", "surrogatepass"))
+    parts.append(package_stamp("pypinyin").encode())
+    normalizer = sorted(
+        f"normalize/{entry.name}"
+        for entry in resources.files("redline").joinpath("normalize").iterdir()
+        if entry.name.endswith((".py", ".txt"))
+    )
+    sources = ["variants.py", "data/t2s_chars.txt", "data/leet_words.txt", *normalizer]
+    return fingerprint(parts, sources)
 
 
 _TABLES: dict[str, dict[str, list[TermTarget]]] = {}
