@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from redline.run import chunks
 
-line_lengths = st.lists(st.sampled_from([0, 1, 3, 10, 50, 200]), max_size=60)
+line_lengths = st.lists(st.sampled_from([0, 1, 3, 10, 50, 200, 3000, 9000]), max_size=40)
 
 
 @settings(max_examples=400, deadline=None)
@@ -35,6 +35,7 @@ def test_slices_are_whole_lines_covering_the_file_once(
     start = sum(lengths[:start_line]) + start_line if start_line < len(lengths) else len(data)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(chunks, "_BLOCK_BYTES", sample_bytes)  # a short sample: uneven blocks
+        patch.setattr(chunks, "_WINDOW_BYTES", 4096)  # many windows, lines longer than one
         slices = list(chunks._sliced_blocks(str(path), start, size))
     data = data[start:]  # a resumed scan starts after a whole line
     position = 0

@@ -374,25 +374,50 @@ def _sliced_blocks(path: str, start: int, size: int) -> Iterator[tuple[int, int]
     for workers to read themselves.
 
     The process that hands out slices must not touch each line, or it becomes the brake on
-    the workers. It maps the file instead of reading it (no copy), cuts each block at its last
-    newline (`rfind`) and counts the block's lines with one NumPy pass; blocks are sized from
-    the average line of the first few MiB, so no pass looks for every line end.
+    the workers. It maps the file a window at a time instead of reading it (no copy; each
+    window is unmapped when done, so its pages do not stay in this process's memory), cuts
+    each block at its last newline (`rfind`) and counts the block's lines with one NumPy pass;
+    blocks are sized from the average line of the first few MiB, so no pass looks for every
+    line end.
     """
     with open(path, "rb") as stream:
         total = os.fstat(stream.fileno()).st_size
-        if total <= start:
-            return
-        with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-            block = max(_bytes_per_line(mapped, start) * size, 1)
-            position = start
-            while position < total:
-                cut = mapped.rfind(b"\n", position, min(position + block, total))
-                if cut < 0:  # a line longer than a block: take it whole
-                    cut = mapped.find(b"\n", position + block)
-                end = total if cut < 0 else cut + 1
-                count = _newlines(mapped, position, end) + (mapped[end - 1] != _NEWLINE)
-                yield end - position, count
-                position = end
+        position, block, window = start, 0, _WINDOW_BYTES
+        while position < total:
+            base = position - position % mmap.ALLOCATIONGRANULARITY
+            length = min(total - base, window)
+            at_end = base + length == total
+            moved = False
+            with mmap.mmap(stream.fileno(), length, offset=base, access=mmap.ACCESS_READ) as mapped:
+                block = block or max(_bytes_per_line(mapped, position - base) * size, 1)
+                for end, count in _blocks_in_window(mapped, position - base, block, at_end):
+                    yield end + base - position, count
+                    position, moved = end + base, True
+            # the window ran out: map the next one from here, twice as long if not even one
+            # block fitted in this one
+            window = _WINDOW_BYTES if moved else window * 2
+
+
+def _blocks_in_window(
+    mapped: mmap.mmap, position: int, block: int, at_end: bool
+) -> Iterator[tuple[int, int]]:
+    """(end, lines) of the blocks from `position` that end inside the window `mapped`."""
+    length = len(mapped)
+    while position < length:
+        limit = position + block
+        if limit > length and not at_end:
+            return  # the block may go on past the window
+        cut = mapped.rfind(b"\n", position, min(limit, length))
+        if cut < 0:  # a line longer than a block: take it whole
+            cut = mapped.find(b"\n", min(limit, length))
+            if cut < 0 and not at_end:
+                return
+        end = length if cut < 0 else cut + 1
+        yield end, _newlines(mapped, position, end) + (mapped[end - 1] != _NEWLINE)
+        position = end
+
+
+_WINDOW_BYTES = 16 << 20
 
 
 def _bytes_per_line(mapped: mmap.mmap, start: int) -> int:
