@@ -257,10 +257,15 @@ def test_line_blocks_cut_every_size_lines_whatever_the_read_size(
     assert second == [b'{"b": 2}\r', b"xyz"]
 
 
-def test_chunks_by_reference_decode_as_the_blocks_themselves(tmp_path: Path) -> None:
+def test_chunks_by_reference_decode_as_the_blocks_themselves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import gzip
 
+    from redline.run import chunks
     from redline.run.chunks import JsonlSlice, iter_chunks
+
+    monkeypatch.setattr(chunks, "MIN_SLICE_BYTES", 1)  # several slices of a small file
 
     lines = [json.dumps({"id": str(i), "text": f"帖子 {i}", "n": i}) for i in range(23)]
     lines[4], lines[9] = "not json", ""  # a reject and a blank line keep their numbers
@@ -293,6 +298,7 @@ def test_chunks_by_reference_decode_as_the_blocks_themselves(tmp_path: Path) -> 
     for _, columns, position in by_reference:  # each slice ends after a whole line
         assert position.offset == len(data) or data[position.offset - 1 : position.offset] == b"\n"
         assert not columns.lines or max(columns.lines) <= position.line
+    assert len(by_reference) > 2
     assert joined(by_reference)[2][:4] == [1, 2, 3, 4]
     assert [r.line for r in joined(by_reference)[4]] == [5]
     assert {kind for kind, _, _ in decoded(zipped, True)} == {JsonlChunk}  # offsets of a gzip

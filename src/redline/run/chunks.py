@@ -326,7 +326,7 @@ def _jsonl_chunks(
 ) -> Iterator[tuple[Chunk, Position]]:
     offset, line = resume.offset, resume.line
     if sliced:
-        for length, count in _sliced_blocks(path, offset, size):
+        for length, count in _sliced_blocks(path, offset, size, MIN_SLICE_BYTES):
             chunk: Chunk = JsonlSlice(source, line + 1, path, offset, length, carry)
             yield chunk, Position(index, offset + length, line + count)
             offset += length
@@ -369,7 +369,9 @@ def _line_blocks(stream: BinaryIO, size: int) -> Iterator[tuple[memoryview, int]
 _NEWLINE = ord("\n")
 
 
-def _sliced_blocks(path: str, start: int, size: int) -> Iterator[tuple[int, int]]:
+def _sliced_blocks(
+    path: str, start: int, size: int, min_bytes: int = 1
+) -> Iterator[tuple[int, int]]:
     """Whole-line blocks of about `size` lines each from byte `start` on, as (bytes, lines),
     for workers to read themselves.
 
@@ -378,7 +380,7 @@ def _sliced_blocks(path: str, start: int, size: int) -> Iterator[tuple[int, int]
     window is unmapped when done, so its pages do not stay in this process's memory), cuts
     each block at its last newline (`rfind`) and counts the block's lines with one NumPy pass;
     blocks are sized from the average line of the first few MiB, so no pass looks for every
-    line end.
+    line end. A block is at least `min_bytes` long.
     """
     with open(path, "rb") as stream:
         total = os.fstat(stream.fileno()).st_size
@@ -389,7 +391,7 @@ def _sliced_blocks(path: str, start: int, size: int) -> Iterator[tuple[int, int]
             at_end = base + length == total
             moved = False
             with mmap.mmap(stream.fileno(), length, offset=base, access=mmap.ACCESS_READ) as mapped:
-                block = block or max(_bytes_per_line(mapped, position - base) * size, 1)
+                block = block or max(_bytes_per_line(mapped, position - base) * size, min_bytes)
                 for end, count in _blocks_in_window(mapped, position - base, block, at_end):
                     yield end + base - position, count
                     position, moved = end + base, True
@@ -418,6 +420,11 @@ def _blocks_in_window(
 
 
 _WINDOW_BYTES = 16 << 20
+
+MIN_SLICE_BYTES = 1 << 20
+"""Slices for worker processes are at least this long (a few thousand posts): each one costs
+the reading process a round trip through the pool, about a millisecond of its CPU, which it
+would otherwise take from the workers."""
 
 
 def _bytes_per_line(mapped: mmap.mmap, start: int) -> int:
