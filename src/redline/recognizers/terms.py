@@ -53,10 +53,26 @@ def _has_cjk(text: str) -> bool:
     return any("\u3400" <= c <= "\u9fff" for c in text)
 
 
-def term_patterns(
-    packs: Sequence[Pack], *, topic_only: bool = False
-) -> dict[str, list[TermTarget]]:
-    """Every spelling of every term, mapped to what it stands for; deterministic order.
+@dataclass(frozen=True, slots=True)
+class TermTable:
+    """Every spelling of every term and what it stands for, as the matchers consume it.
+
+    `words[i]` stands for `targets[j]` for each `j` in `word_targets[i]` (a few thousand
+    distinct targets stand behind tens of thousands of spellings); `topic_words` are the words
+    with a topic target, and `topic_glued_only[k]` says whether all of word `topic_words[k]`'s
+    topic targets are glued initials. Plain lists, so that loading one from disk is a JSON
+    read rather than an object per spelling.
+    """
+
+    words: list[str]
+    targets: list[TermTarget]
+    word_targets: list[list[int]]
+    topic_words: list[int]
+    topic_glued_only: list[bool]
+
+
+def term_table(packs: Sequence[Pack]) -> TermTable:
+    """The packs' table, in a deterministic order.
 
     Expanding thousands of terms into their pinyin and homophone spellings takes most of a
     second, so the table is cached on disk, keyed by the packs' terms, the source of the
@@ -64,17 +80,13 @@ def term_patterns(
     """
     key = _fingerprint(packs)
     if key not in _TABLES:
-        _TABLES[key] = _cached_patterns(key, packs)
-    table = _TABLES[key]
-    if not topic_only:
-        return table
-    topic = {(p.id, s.category) for p in packs for s in p.signals.values() if s.topic}
-    selected = {}
-    for word, targets in table.items():
-        chosen = [t for t in targets if (t.pack, t.category) in topic]
-        if chosen:
-            selected[word] = chosen
-    return selected
+        _TABLES[key] = derived_table(
+            f"terms-{key}.json",
+            lambda: _table_of(_expand(packs), packs),
+            encode=_encode_table,
+            decode=_decode_table,
+        )
+    return _TABLES[key]
 
 
 def _fingerprint(packs: Sequence[Pack]) -> str:
@@ -99,30 +111,38 @@ def _fingerprint(packs: Sequence[Pack]) -> str:
     return fingerprint(parts, sources)
 
 
-_TABLES: dict[str, dict[str, list[TermTarget]]] = {}
+_TABLES: dict[str, TermTable] = {}
 """Tables already built in this process, by fingerprint."""
 
 
-def _cached_patterns(key: str, packs: Sequence[Pack]) -> dict[str, list[TermTarget]]:
-    return derived_table(
-        f"terms-{key}.json",
-        lambda: _expand(packs),
-        encode=_compact,
-        decode=_from_compact,
-    )
-
-
-def _compact(table: dict[str, list[TermTarget]]) -> dict[str, object]:
-    """Each distinct target once, and words by target index: a few thousand targets stand
-    behind tens of thousands of spellings, and reading one object each is most of the load."""
+def _table_of(patterns: dict[str, list[TermTarget]], packs: Sequence[Pack]) -> TermTable:
+    topic = {(p.id, s.category) for p in packs for s in p.signals.values() if s.topic}
     index: dict[TermTarget, int] = {}
-    words = {w: [index.setdefault(t, len(index)) for t in ts] for w, ts in table.items()}
-    return {"targets": [astuple(t) for t in index], "words": words}
+    word_targets = [[index.setdefault(t, len(index)) for t in ts] for ts in patterns.values()]
+    topic_words, topic_glued_only = [], []
+    for position, targets in enumerate(patterns.values()):
+        chosen = [t for t in targets if (t.pack, t.category) in topic]
+        if chosen:
+            topic_words.append(position)
+            topic_glued_only.append(all(t.glued for t in chosen))
+    return TermTable(list(patterns), list(index), word_targets, topic_words, topic_glued_only)
 
 
-def _from_compact(raw: dict[str, list]) -> dict[str, list[TermTarget]]:
+def _encode_table(table: TermTable) -> dict[str, object]:
+    return {
+        "words": table.words,
+        "targets": [astuple(t) for t in table.targets],
+        "word_targets": table.word_targets,
+        "topic_words": table.topic_words,
+        "topic_glued_only": table.topic_glued_only,
+    }
+
+
+def _decode_table(raw: dict[str, list]) -> TermTable:
     targets = [TermTarget(*fields) for fields in raw["targets"]]
-    return {word: [targets[i] for i in indices] for word, indices in raw["words"].items()}
+    return TermTable(
+        raw["words"], targets, raw["word_targets"], raw["topic_words"], raw["topic_glued_only"]
+    )
 
 
 def _expand(packs: Sequence[Pack]) -> dict[str, list[TermTarget]]:
@@ -173,9 +193,10 @@ class TermRecognizer:
     def __init__(
         self, packs: Sequence[Pack] = (), *, matcher: MatcherFactory = literal_matcher
     ) -> None:
-        patterns = term_patterns(packs)
-        words = list(patterns)
-        self._targets = [patterns[w] for w in words]
+        table = term_table(packs)
+        words = table.words
+        self._targets = table.targets
+        self._word_targets = table.word_targets
         self._latin_start = [_is_word_char(w[0]) for w in words]
         self._latin_end = [_is_word_char(w[-1]) for w in words]
         encoded = [w.encode("utf-8", "surrogatepass") for w in words]
@@ -199,7 +220,8 @@ class TermRecognizer:
             if self._latin_end[index] and end < size and _is_word_char(text[end]):
                 continue
             touches_hanzi: bool | None = None
-            for target in self._targets[index]:
+            for target_index in self._word_targets[index]:
+                target = self._targets[target_index]
                 if target.glued:
                     if touches_hanzi is None:
                         touches_hanzi = (start > 0 and is_hanzi(text[start - 1])) or (
@@ -234,11 +256,11 @@ class TopicPrefilter:
     """
 
     def __init__(self, packs: Sequence[Pack], *, matcher: MatcherFactory = literal_matcher) -> None:
-        patterns = term_patterns(packs, topic_only=True)
-        words = list(patterns)
+        table = term_table(packs)
+        words = [table.words[i] for i in table.topic_words]
         self._latin_start = [_is_word_char(w[0]) for w in words]
         self._latin_end = [_is_word_char(w[-1]) for w in words]
-        self._glued_only = [all(t.glued for t in patterns[w]) for w in words]
+        self._glued_only = table.topic_glued_only
         encoded = [w.encode("utf-8", "surrogatepass") for w in words]
         self._matcher = matcher(encoded) if encoded else None
 
