@@ -55,3 +55,20 @@ def test_slices_hold_about_the_batch_size_in_lines(tmp_path: Path) -> None:
     counts = [count for _, count in chunks._sliced_blocks(str(path), 0, 500)]
     assert sum(counts) == 10_000
     assert all(400 <= count <= 600 for count in counts[:-1]), counts
+
+
+def test_a_file_truncated_while_it_is_sliced_ends_the_slices_quietly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program may truncate an input mid-scan (copytruncate log rotation): slicing
+    must stop, not crash (a memory map would die of SIGBUS); the workers' reads then report
+    that the input changed."""
+    monkeypatch.setattr(chunks, "_WINDOW_BYTES", 4096)
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"".join(b'{"id": "%d", "text": "post"}\n' % i for i in range(2_000)))
+    slices = chunks._sliced_blocks(str(path), 0, 50)
+    first = next(slices)
+    with path.open("r+b") as stream:
+        stream.truncate(10_000)
+    rest = list(slices)
+    assert first[0] + sum(length for length, _ in rest) <= 10_000 + 4096

@@ -16,7 +16,6 @@ that the screening code then fails on becomes a reject too (`Columns.select`, `r
 from __future__ import annotations
 
 import io
-import mmap
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -376,46 +375,47 @@ def _sliced_blocks(
     for workers to read themselves.
 
     The process that hands out slices must not touch each line, or it becomes the brake on
-    the workers. It maps the file a window at a time instead of reading it (no copy; each
-    window is unmapped when done, so its pages do not stay in this process's memory), cuts
-    each block at its last newline (`rfind`) and counts the block's lines with one NumPy pass;
-    blocks are sized from the average line of the first few MiB, so no pass looks for every
-    line end. A block is at least `min_bytes` long.
+    the workers. It reads the file a large window at a time, cuts each block at its last
+    newline (`rfind`) and counts the block's lines with one NumPy pass; blocks are sized from
+    the average line of the first few MiB, so no pass looks for every line end. A block is at
+    least `min_bytes` long. (Windows are read, not memory-mapped: a mapped file that another
+    program truncates kills the reader with SIGBUS; a read just comes back short.)
     """
     with open(path, "rb") as stream:
-        total = os.fstat(stream.fileno()).st_size
-        position, block, window = start, 0, _WINDOW_BYTES
+        descriptor = stream.fileno()
+        total = os.fstat(descriptor).st_size
+        position, block, window_bytes = start, 0, _WINDOW_BYTES
         while position < total:
-            base = position - position % mmap.ALLOCATIONGRANULARITY
-            length = min(total - base, window)
-            at_end = base + length == total
-            moved = False
-            with mmap.mmap(stream.fileno(), length, offset=base, access=mmap.ACCESS_READ) as mapped:
-                block = block or max(_bytes_per_line(mapped, position - base) * size, min_bytes)
-                for end, count in _blocks_in_window(mapped, position - base, block, at_end):
-                    yield end + base - position, count
-                    position, moved = end + base, True
-            # the window ran out: map the next one from here, twice as long if not even one
+            wanted = min(total - position, window_bytes)
+            window = os.pread(descriptor, wanted, position)
+            if not window:
+                return  # the file shrank under us: the workers' reads will say so
+            at_end = len(window) < wanted or position + len(window) == total
+            block = block or max(_bytes_per_line(window) * size, min_bytes)
+            done = 0
+            for end, count in _blocks_in_window(window, block, at_end):
+                yield end - done, count
+                done = end
+            position += done
+            # the window ran out: read the next one from here, twice as long if not even one
             # block fitted in this one
-            window = _WINDOW_BYTES if moved else window * 2
+            window_bytes = _WINDOW_BYTES if done else window_bytes * 2
 
 
-def _blocks_in_window(
-    mapped: mmap.mmap, position: int, block: int, at_end: bool
-) -> Iterator[tuple[int, int]]:
-    """(end, lines) of the blocks from `position` that end inside the window `mapped`."""
-    length = len(mapped)
+def _blocks_in_window(window: bytes, block: int, at_end: bool) -> Iterator[tuple[int, int]]:
+    """(end, lines) of the blocks that end inside `window`, from its start."""
+    length, position = len(window), 0
     while position < length:
         limit = position + block
         if limit > length and not at_end:
             return  # the block may go on past the window
-        cut = mapped.rfind(b"\n", position, min(limit, length))
+        cut = window.rfind(b"\n", position, min(limit, length))
         if cut < 0:  # a line longer than a block: take it whole
-            cut = mapped.find(b"\n", min(limit, length))
+            cut = window.find(b"\n", min(limit, length))
             if cut < 0 and not at_end:
                 return
         end = length if cut < 0 else cut + 1
-        yield end, _newlines(mapped, position, end) + (mapped[end - 1] != _NEWLINE)
+        yield end, _newlines(window, position, end) + (window[end - 1] != _NEWLINE)
         position = end
 
 
@@ -427,15 +427,14 @@ the reading process a round trip through the pool, about a millisecond of its CP
 would otherwise take from the workers."""
 
 
-def _bytes_per_line(mapped: mmap.mmap, start: int) -> int:
-    sample = min(_BLOCK_BYTES, len(mapped) - start)
-    return max(sample // max(_newlines(mapped, start, start + sample), 1), 1)
+def _bytes_per_line(window: bytes) -> int:
+    sample = min(_BLOCK_BYTES, len(window))
+    return max(sample // max(_newlines(window, 0, sample), 1), 1)
 
 
-def _newlines(mapped: mmap.mmap, start: int, end: int) -> int:
-    """Newlines in `mapped[start:end]`, counted in place (the view is gone when this returns,
-    so the map can close)."""
-    return int(np.count_nonzero(np.frombuffer(mapped, np.uint8, end - start, start) == _NEWLINE))
+def _newlines(window: bytes, start: int, end: int) -> int:
+    """Newlines in `window[start:end]`, counted in place."""
+    return int(np.count_nonzero(np.frombuffer(window, np.uint8, end - start, start) == _NEWLINE))
 
 
 def _csv_chunks(
