@@ -5,10 +5,13 @@ a fresh database (SQLite file, a throwaway PostgreSQL cluster, or --db), creates
 and sends one post per request from this (separate) process with asyncio + httpx, open loop:
 request i is due at start + i/rate whether or not earlier ones have answered, after --warm-up
 unrecorded requests (default 200, at 50/s). It prints
-throughput, p50/p90/p99/max latency (from sending to the full answer), how late the client sent
+throughput, p50/p90/p99/max latency (from sending to the full answer), how the requests over
+10 ms spread over the run (few 100 ms windows: stalls; many: queueing), how late the client sent
 (its own lag: if that is large, the figures measure the client, not the server), the CPU time
-per request of the server (all workers) and of this client, errors by kind,
-and then checks the database: every answered post stored exactly once, nothing else stored.
+per request of the server (each worker's share too: how evenly connections spread), of a
+throwaway PostgreSQL and of this client, errors by kind, and then checks the database: every
+answered post stored exactly once, nothing else stored. The client's garbage collector is off
+while it measures (see `client_collector_paused`).
 
 Posts: 90% general Weibo posts from ../shared/corpora (training months only; never printed) when
 it exists, else synthetic benign posts, and 10% posts of the synthetic generator (ads and hard
@@ -18,12 +21,15 @@ Usage:
   .venv/bin/python benchmarks/serve_load.py --backend sqlite --rate 500 --duration 60
   .venv/bin/python benchmarks/serve_load.py --backend postgresql --rate 500 --duration 60
   .venv/bin/python benchmarks/serve_load.py --db postgresql://u@host/db   # an existing database
+  .venv/bin/python benchmarks/serve_load.py --backend postgresql \
+      --postgres-setting synchronous_commit=off    # a server setting of the throwaway cluster
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import random
 import shutil
@@ -35,14 +41,16 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 import orjson
 
 REDLINE = [sys.executable, "-m", "redline.cli"]
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -52,8 +60,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def throwaway_postgres() -> Iterator[str]:
-    """A PostgreSQL cluster in a temporary folder (as tests/conftest.py starts one), fsync on."""
+def throwaway_postgres(settings: Sequence[str] = ()) -> Iterator[tuple[str, int]]:
+    """A PostgreSQL cluster in a temporary folder (as tests/conftest.py starts one), fsync on,
+    with the server `settings` given (`NAME=VALUE`): its URL and its postmaster's pid."""
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     if not found:
         sys.exit("PostgreSQL not installed (apt-get install postgresql), or pass --db URL")
@@ -68,13 +77,17 @@ def throwaway_postgres() -> Iterator[str]:
         [*as_owner, str(bin_dir / "initdb"), "-D", str(data / "db"), "-U", "redline",
          "--auth=trust", "-E", "UTF8", "--locale=C"], check=True, capture_output=True,
     )  # fmt: skip
-    options = f"-h 127.0.0.1 -p {port} -k {data} -c max_connections=100"
+    options = " ".join(
+        [f"-h 127.0.0.1 -p {port} -k {data} -c max_connections=100"]
+        + [f"-c {setting}" for setting in settings]
+    )
     subprocess.run(
         [*as_owner, str(bin_dir / "pg_ctl"), "-D", str(data / "db"), "-o", options, "-w",
          "-l", str(data / "log"), "start"], check=True, capture_output=True,
     )  # fmt: skip
     try:
-        yield f"postgresql+psycopg://redline@127.0.0.1:{port}/postgres"
+        postmaster = int((data / "db" / "postmaster.pid").read_text().split()[0])
+        yield f"postgresql+psycopg://redline@127.0.0.1:{port}/postgres", postmaster
     finally:
         subprocess.run(
             [*as_owner, str(bin_dir / "pg_ctl"), "-D", str(data / "db"), "-m", "fast", "stop"],
@@ -133,11 +146,14 @@ async def run_load(
     run_id: str,
     concurrency: int,
     client_kind: str,
-) -> tuple[list[float], list[float], Counter[str], list[str], float]:
+) -> tuple[list[float], list[float], list[float], Counter[str], list[str], float]:
     """Open loop: a dispatcher releases request i at its due time into a queue that a fixed
     number of senders drain (unbounded tasks would make httpx's pool, not the server, the
-    bottleneck). Latency is from sending to the full answer; lag is sending minus due time."""
+    bottleneck). Latency is from sending to the full answer; lag is sending minus due time.
+    Returns latencies, due times (s into the run) of the answered, lags, errors, answered ids,
+    elapsed s."""
     latencies: list[float] = []
+    sent_at: list[float] = []  # of each answered request, seconds into the run
     lags: list[float] = []
     errors: Counter[str] = Counter()
     answered: list[str] = []
@@ -172,6 +188,7 @@ async def run_load(
                     continue
                 if status == 200 and answered_id == post_id:
                     latencies.append(time.perf_counter() - started)
+                    sent_at.append(due - start)
                     answered.append(post_id)
                 else:
                     errors[f"HTTP {status}"] += 1
@@ -190,7 +207,7 @@ async def run_load(
             queue.put_nowait(None)
         await asyncio.gather(*senders)
         elapsed = time.perf_counter() - start
-    return latencies, lags, errors, answered, elapsed
+    return latencies, sent_at, lags, errors, answered, elapsed
 
 
 class RawConnection:
@@ -225,18 +242,75 @@ class RawConnection:
             self.writer.close()
 
 
-def session_cpu_seconds(session: int) -> float:
-    """CPU time (user + system) of every live process in a session: the server and its workers.
-    Linux /proc only; 0.0 elsewhere."""
-    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+def run_client(load: Coroutine[Any, Any, T]) -> T:
+    """Run the client on uvloop when installed (uvicorn[standard] brings it): less CPU than
+    asyncio's own loop (raw client ~0.32 ms per request instead of ~0.38), CPU it would
+    otherwise take from the server on a small machine."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(load)
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(load)
+
+
+@contextmanager
+def client_collector_paused() -> Iterator[None]:
+    """No garbage collection in this client while it measures.
+
+    Why: the client holds the posts and the pipeline it imported to make them; a full collection
+    over that heap stalled it for up to 54 ms (gen 1: 14 ms), and every request in flight was
+    then timed that much slower: the client's pause, not the server's. The run's own garbage is
+    small (a few MB), so it is simply left until the end.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+def session_cpu_seconds(session: int) -> dict[int, float]:
+    """CPU time (user + system) of each live process in a session, by pid: the server and its
+    workers. Linux /proc only; empty elsewhere."""
+    ticks, found = os.sysconf("SC_CLK_TCK"), {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue  # a process that ended meanwhile
         if int(fields[3]) == session:  # fields after the name: state, ppid, pgrp, session, ...
-            total += int(fields[11]) + int(fields[12])  # utime, stime
+            found[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    return found
+
+
+def postgres_cpu_seconds(postmaster: int) -> float:
+    """CPU time of a PostgreSQL server: the postmaster and its children (backends, WAL writer,
+    checkpointer...), those that are alive now. Linux /proc only."""
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(stat.parent.name) == postmaster or int(fields[1]) == postmaster:
+            total += int(fields[11]) + int(fields[12])
     return total / ticks
+
+
+def slow_spread(latencies: list[float], sent_at: list[float], over_s: float = 0.010) -> str:
+    """How the requests slower than the target spread over the run: many in few 100 ms windows
+    means stalls (of the machine, a worker, the database) rather than steady queueing."""
+    windows = Counter(int(at * 10) for at, took in zip(sent_at, latencies, strict=True)
+                      if took > over_s)  # fmt: skip
+    worst = ", ".join(f"{count} at {window / 10:.1f} s" for window, count in windows.most_common(3))
+    return (
+        f"over {over_s * 1000:g} ms  {sum(windows.values()):,} requests in {len(windows):,} "
+        f"windows of 100 ms" + (f" (most: {worst})" if windows else "")
+    )
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -271,7 +345,8 @@ def check_storage(db: str, answered: list[str], run_id: str) -> str:
     )
 
 
-def measure(db: str, label: str, args: argparse.Namespace) -> None:
+def measure(db: str, label: str, args: argparse.Namespace, postmaster: int | None = None) -> None:
+    """One load run against `db`; `postmaster` (a local PostgreSQL) also gets its CPU counted."""
     port = free_port()
     made = subprocess.run(
         [*REDLINE, "token", "create", f"load-{port}", "--role", "screener", "--db", db],
@@ -285,23 +360,31 @@ def measure(db: str, label: str, args: argparse.Namespace) -> None:
     try:
         warm = posts[: args.warm_up]
         if warm:  # unrecorded: connections, thread pools and statement caches get made here
-            asyncio.run(
+            run_client(
                 run_load(f"http://127.0.0.1:{port}", token, warm, 50.0,
                          f"warm{port}", min(8, args.concurrency), args.client)
             )  # fmt: skip
-        server_cpu, client_cpu = session_cpu_seconds(server.pid), time.process_time()
-        latencies, lags, errors, answered, elapsed = asyncio.run(
-            run_load(
-                f"http://127.0.0.1:{port}",
-                token,
-                posts,
-                args.rate,
-                run_id,
-                args.concurrency,
-                args.client,
+        server_before, client_cpu = session_cpu_seconds(server.pid), time.process_time()
+        database_cpu = postgres_cpu_seconds(postmaster) if postmaster else 0.0
+        with client_collector_paused():
+            latencies, sent_at, lags, errors, answered, elapsed = run_client(
+                run_load(
+                    f"http://127.0.0.1:{port}",
+                    token,
+                    posts,
+                    args.rate,
+                    run_id,
+                    args.concurrency,
+                    args.client,
+                )
             )
+        server_after = session_cpu_seconds(server.pid)
+        by_process = sorted(
+            (server_after[pid] - server_before.get(pid, 0.0) for pid in server_after), reverse=True
         )
-        server_cpu = session_cpu_seconds(server.pid) - server_cpu
+        server_cpu = sum(by_process)
+        if postmaster:
+            database_cpu = postgres_cpu_seconds(postmaster) - database_cpu
         client_cpu = time.process_time() - client_cpu
     finally:
         os.killpg(server.pid, signal.SIGINT)
@@ -321,12 +404,18 @@ def measure(db: str, label: str, args: argparse.Namespace) -> None:
         f"max {max(latencies, default=float('nan')) * ms:.2f}  "
         f"mean {statistics.fmean(latencies) * ms if latencies else float('nan'):.2f}"
     )
+    print(slow_spread(latencies, sent_at))
     print(f"client lag   p99 {percentile(lags, 0.99) * ms:.2f} ms (how late requests were sent)")
     per = ms / max(1, len(answered))
     print(
-        f"CPU          server {server_cpu * per:.2f} ms/request (all workers; a PostgreSQL "
-        f"server's own not counted), client {client_cpu * per:.2f} ms/request, on "
-        f"{os.cpu_count()} CPUs"
+        f"CPU          server {server_cpu * per:.2f} ms/request (all workers), "
+        + (f"PostgreSQL {database_cpu * per:.2f} ms/request, " if postmaster else "")
+        + f"client {client_cpu * per:.2f} ms/request, on {os.cpu_count()} CPUs"
+    )
+    print(
+        "server CPU   by process "
+        + " / ".join(f"{seconds:.1f}" for seconds in by_process)
+        + " s (workers first, busiest first; then the supervisor and its helper)"
     )
     print(f"errors       {sum(errors.values()):,}" + (f" {dict(errors)}" if errors else ""))
     print(check_storage(db, answered, run_id))
@@ -346,6 +435,10 @@ def main() -> None:
     )  # fmt: skip
     parser.add_argument("--warm-up", type=int, default=200, help="unrecorded requests first")
     parser.add_argument("--concurrency", type=int, default=32, help="connections in flight")
+    parser.add_argument(
+        "--postgres-setting", action="append", default=[], metavar="NAME=VALUE",
+        help="a server setting of the throwaway PostgreSQL, e.g. synchronous_commit=off",
+    )  # fmt: skip
     args = parser.parse_args()
     print(
         f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} before start",
@@ -358,8 +451,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="redline-load-") as folder:
             measure(f"sqlite:///{folder}/load.db", "SQLite (WAL)", args)
     if args.backend in ("postgresql", "both"):
-        with throwaway_postgres() as url:
-            measure(url, "PostgreSQL", args)
+        with throwaway_postgres(args.postgres_setting) as (url, postmaster):
+            label = ", ".join(["PostgreSQL", *args.postgres_setting])
+            measure(url, label, args, postmaster)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from redline.store import review
 from redline.store.decisions import ScreenedPost, count_decisions
 from redline.store.engine import create_engine
 from redline.store.migrate import upgrade
-from redline.web import write_batcher
+from redline.web import postgres_commits, sqlite_commits
 from redline.web.write_batcher import DecisionWriter
 
 
@@ -26,13 +26,18 @@ def test_concurrent_writes_share_commits_and_all_land(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     transactions: list[int] = []
-    insert = write_batcher.insert_decisions
+    insert, insert_async = sqlite_commits.insert_decisions, postgres_commits.insert_decisions_async
 
     def counted(*args: Any) -> list[str]:
         transactions.append(1)
         return insert(*args)
 
-    monkeypatch.setattr(write_batcher, "insert_decisions", counted)
+    async def counted_async(*args: Any) -> list[str]:
+        transactions.append(1)
+        return await insert_async(*args)
+
+    monkeypatch.setattr(sqlite_commits, "insert_decisions", counted)
+    monkeypatch.setattr(postgres_commits, "insert_decisions_async", counted_async)
     writer = DecisionWriter(engine)
 
     async def run() -> None:

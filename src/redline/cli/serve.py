@@ -93,9 +93,8 @@ def serve(
     ] = None,
 ) -> None:
     """Run the review service (API + review queue) under uvicorn."""
-    import uvicorn
-
     from redline.web.rings_lookup import RingsView
+    from redline.web.workers import serve as workers_serve
 
     _engine(db).dispose()  # upgrade once here, never in racing workers
     RingsView(db).close()  # the rings store creates its tables on open: once, here, too
@@ -120,15 +119,12 @@ def serve(
         f"redline serving {db} on http://{host}:{port} with {workers} worker(s)"
         + ("" if secure else " (cookies not Secure: loopback only)")
     )
-    uvicorn.run(
-        "redline.web.app:app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=log_level,
-        access_log=False,
-    )
+    try:
+        status = workers_serve(host, port, workers, log_level)
+    except OSError as exc:  # the port is taken, the address is not ours
+        raise usage_error(f"cannot listen on {host}:{port}: {exc}") from None
+    if status:
+        raise typer.Exit(status)
 
 
 def _create_ledger_tables(url: str) -> None:

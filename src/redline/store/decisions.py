@@ -153,12 +153,8 @@ def insert_decisions(
     rows = [_row(post) for post in posts]
     screened_at = _time_to_driver(dialect)(now or utcnow())
     if dialect.name == "postgresql":
-        if len(rows) <= MAX_VALUES_ROWS:
-            params = [value for row in rows for value in (*row, screened_at)]
-        else:
-            params = [screened_at, *([row[i] for row in rows] for i in range(len(_COLUMNS) - 1))]
         with driver_connection.cursor() as cursor:
-            cursor.execute(postgres_insert(len(rows)), params)
+            cursor.execute(*_postgres_statement(rows, screened_at))
             new = {found for (found,) in cursor.fetchall()}
     else:
         new, items = set(), []
@@ -174,6 +170,35 @@ def insert_decisions(
                 cursor.executemany(SQLITE_OPEN_ITEM, items)
         finally:
             cursor.close()
+    return _in_request_order(rows, new)
+
+
+async def insert_decisions_async(
+    connection: Any, posts: Sequence[ScreenedPost], now: datetime | None = None
+) -> list[str]:
+    """`insert_decisions` on a psycopg `AsyncConnection` (PostgreSQL only), for the inline writer.
+
+    Why: the writer then waits for the database on the event loop itself, instead of in a
+    thread that must wake up and win the GIL back from the loop before and after each commit.
+    """
+    if not posts:
+        return []
+    rows = [_row(post) for post in posts]
+    async with connection.cursor() as cursor:
+        await cursor.execute(*_postgres_statement(rows, now or utcnow()))
+        new = {found for (found,) in await cursor.fetchall()}
+    return _in_request_order(rows, new)
+
+
+def _postgres_statement(rows: list[tuple[Any, ...]], screened_at: Any) -> tuple[str, list[Any]]:
+    if len(rows) <= MAX_VALUES_ROWS:
+        params = [value for row in rows for value in (*row, screened_at)]
+    else:
+        params = [screened_at, *([row[i] for row in rows] for i in range(len(_COLUMNS) - 1))]
+    return postgres_insert(len(rows)), params
+
+
+def _in_request_order(rows: list[tuple[Any, ...]], new: set[str]) -> list[str]:
     return [post_id for post_id in dict.fromkeys(row[0] for row in rows) if post_id in new]
 
 

@@ -1,0 +1,126 @@
+"""`redline serve --workers 2`: one SO_REUSEPORT listening socket per worker, supervised."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from redline.cli import app
+from redline.store import accounts
+from redline.store.engine import create_engine
+from redline.store.migrate import upgrade
+
+pytestmark = pytest.mark.skipif(not hasattr(socket, "SO_REUSEPORT"), reason="Linux/BSD only")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _listens_on(pid: int, port: int) -> bool:
+    """Whether process `pid` holds a listening TCP socket on `port` (from /proc)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local_port, state, inode = int(fields[1].split(":")[1], 16), fields[3], fields[9]
+        if local_port == port and state == "0A" and inode in inodes:  # 0A: LISTEN
+            return True
+    return False
+
+
+@pytest.fixture()
+def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, str]]:
+    db = str(tmp_path / "served.db")
+    engine = create_engine(db)
+    upgrade(engine)
+    with engine.begin() as connection:
+        secret = accounts.create_token(connection, "platform", "screener")[1]
+    engine.dispose()
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "redline.cli", "serve", "--db", db, "--port", str(port),
+         "--workers", "2"], stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        workers = _children(process.pid)
+        if sum(_listens_on(pid, port) for pid in workers) == 2:
+            break
+        time.sleep(0.3)
+    try:
+        yield process, port, secret
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def test_each_worker_listens_on_its_own_socket_and_all_stop_on_sigint(
+    server: tuple[subprocess.Popen[bytes], int, str],
+) -> None:
+    process, port, secret = server
+    workers = [pid for pid in _children(process.pid) if _listens_on(pid, port)]
+    assert len(workers) == 2 and not _listens_on(process.pid, port)
+    answer = httpx.post(f"http://127.0.0.1:{port}/v1/screen", timeout=30,
+                        headers={"Authorization": f"Bearer {secret}"},
+                        json={"id": "p1", "text": "香港验血查男女，加V预约"})  # fmt: skip
+    assert answer.status_code == 200 and answer.json()["id"] == "p1"
+    process.send_signal(signal.SIGINT)  # the supervisor alone: it stops the workers
+    assert process.wait(60) == 0
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", port))  # the port is free again
+
+
+def test_a_worker_dying_while_starting_stops_the_server(
+    server: tuple[subprocess.Popen[bytes], int, str],
+) -> None:
+    process, port, _ = server
+    workers = [pid for pid in _children(process.pid) if _listens_on(pid, port)]
+    os.kill(workers[0], signal.SIGKILL)
+    assert process.wait(60) == 1
+    assert b"failed to start" in process.stderr.read()  # type: ignore[union-attr]
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+
+
+def test_a_taken_port_is_a_usage_error(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(
+            app, ["serve", "--db", str(tmp_path / "s.db"), "--port", str(port), "--workers", "2"]
+        )
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
