@@ -164,3 +164,44 @@ def test_a_merged_ring_says_so_and_points_at_no_records(
     assert "This ring is merged" in page and "No records belong to this ring now." in page
     (active,) = _ring_ids(service.client.get("/rings").text)
     assert len(re.findall(r'<tr class="member">', service.client.get(f"/rings/{active}").text)) == 5
+
+
+def test_a_ring_page_tells_its_history_of_merges_with_links_to_the_other_ring(
+    service: Service, two_rings: dict[str, str], db_url: str, login: Callable[[str], str]
+) -> None:
+    first, second = two_rings["ad-1"], two_rings["ad-3"]
+    assert first != second
+    entities = [{"type": "wechat", "value": "op_main"}, {"type": "wechat", "value": "baby88"}]
+    meta = {"author": "u5", "platform": "weibo", "created_at": "2026-02-02"}
+    bridge = rings.StoredRecord(
+        link.post_record("bridge-5", "violating", meta, entities),
+        {"id": "bridge-5", "text": "both handles", **meta},
+        {"id": "bridge-5", "verdict": "violating", "entities": entities},
+        "violating",
+    )
+    _store(db_url, [bridge])  # one post naming both rings' handles: they merge
+    login("analyst")
+    pages = {r: service.client.get(f"/rings/{r}").text for r in (first, second)}
+    histories = {
+        r: re.search(r'<section class="card" id="history">(.*?)</section>', html, re.S).group(1)
+        for r, html in pages.items()
+    }
+    survivor = first if "took in the records of" in histories[first] else second
+    absorbed = second if survivor == first else first
+    assert f'took in the records of <a href="/rings/{absorbed}">' in histories[survivor]
+    assert f'merged into <a href="/rings/{survivor}">' in histories[absorbed]
+    assert histories[survivor].count("first linked") == 1
+    assert "is merged" in pages[absorbed]  # the page says the ring is no longer active
+
+
+def test_history_lines_read_each_event_from_the_ring_shown() -> None:
+    split = {"at": "t", "kind": "split", "ring_id": "ring-1", "related": ["ring-2"],
+             "cause": {"unlinked_records": 3}}  # fmt: skip
+    own = pages_rings.history_line(split, "ring-1")
+    assert own.rings == ("ring-2",) and own.text.startswith("split; parts went to")
+    assert "3 records now in no ring" in own.text
+    other = pages_rings.history_line(split, "ring-2")
+    assert other.rings == ("ring-1",) and other.text == "split off from"
+    grew = {"at": "t", "kind": "grew", "ring_id": "ring-1", "related": [],
+            "cause": {"records_before": 2, "records_after": 5}}  # fmt: skip
+    assert pages_rings.history_line(grew, "ring-1").text == "grew from 2 to 5 records"

@@ -41,6 +41,42 @@ class RingRow:
 
 
 @dataclass(frozen=True, slots=True)
+class HistoryLine:
+    """One event of a ring's history as the detail page shows it: when, what, which rings."""
+
+    at: str
+    kind: str
+    text: str
+    rings: tuple[str, ...]
+
+
+def history_line(event: dict[str, Any], ring_id: str) -> HistoryLine:
+    """An event in words, seen from `ring_id` (its own event, or another ring's naming it)."""
+    kind, own, cause = event["kind"], event["ring_id"] == ring_id, event.get("cause") or {}
+    others = tuple(r for r in [event["ring_id"], *event["related"]] if r != ring_id)
+    if kind == "created":
+        text = "first linked"
+    elif kind == "grew":
+        text = f"grew from {cause.get('records_before')} to {cause.get('records_after')} records"
+    elif kind == "merged":
+        text = "took in the records of" if own else "merged into"
+    elif kind == "absorbed":
+        text = "merged into" if own else "took in the records of"
+    elif kind == "split":
+        unlinked = cause.get("unlinked_records", 0)
+        text = "split; parts went to" if own else "split off from"
+        if own and not others:
+            text = "split"
+        if own and unlinked:
+            text += f" ({unlinked} records now in no ring)"
+    elif kind == "dissolved":
+        text = "dissolved: what linked it is now too common to mean one operation"
+    else:
+        text = kind
+    return HistoryLine(at=event["at"], kind=kind, text=text, rings=others)
+
+
+@dataclass(frozen=True, slots=True)
 class Member:
     """A record of the ring as the detail page shows it; `in_review` says the post has an item."""
 
@@ -105,7 +141,8 @@ def ring_page(request: Request, _caller: Analyst, svc: Svc, ring_id: str) -> Res
     with svc.reading() as connection:
         in_review = review.with_items(connection, posts)
     members = [_member(record, record["id"] in in_review) for record in records]
-    return page(request, svc, "ring.html", ring=ring, members=members)
+    history = [history_line(event, ring_id) for event in svc.rings.history(ring_id)]
+    return page(request, svc, "ring.html", ring=ring, members=members, history=history)
 
 
 def _member(record: dict[str, Any], in_review: bool) -> Member:

@@ -34,6 +34,10 @@ class RingsView:
     def members(self, ring_id: str) -> list[dict[str, Any]]:
         return self._store.ring_records(ring_id)
 
+    def history(self, ring_id: str) -> list[dict[str, Any]]:
+        """The ring's events, oldest first: its own and those naming it (merged into another)."""
+        return self._store.events(ring_id)
+
     def of_post(self, post_id: str) -> dict[str, Any] | None:
         """The ring a post belongs to (id, size, status...), or None when none is known."""
         if self._store is None:
