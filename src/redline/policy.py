@@ -9,7 +9,6 @@ language parsed with `ast` and restricted to a whitelist, then compiled once.
 from __future__ import annotations
 
 import ast
-import hashlib
 import math
 import re
 import tomllib
@@ -20,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from redline.derived import derived_table
+from redline.derived import derived_table, fingerprint
 from redline.types import VERDICTS, Clause, Decision, Doc, Entity, Evidence, Signal, Verdict
 
 ENTITY_CATEGORIES = frozenset(
@@ -261,7 +260,7 @@ def _parsed_toml(source: str) -> dict[str, Any]:
     packs' TOML is a tenth of every command's start-up, reading the JSON a hundredth. The pack
     checks still run on every load; a TOML error is never cached (it raises before `derived`
     could store anything)."""
-    digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    digest = fingerprint([source.encode("utf-8", "surrogatepass")])
     return derived_table(
         f"pack-toml-{digest}.json", lambda: tomllib.loads(source), encode=_json_safe, decode=dict
     )
