@@ -179,6 +179,17 @@ def _expand(packs: Sequence[Pack]) -> dict[str, list[TermTarget]]:
 MatcherFactory = Callable[[Sequence[bytes]], LiteralMatcher]
 
 
+def _compiled(
+    words: Sequence[str], matcher: MatcherFactory
+) -> tuple[list[bool], list[bool], LiteralMatcher | None]:
+    """What both term matchers keep of their words: whether each starts and ends with a Latin
+    word character (those matches need a word boundary), and the matcher over their UTF-8."""
+    latin_start = [_is_word_char(w[0]) for w in words]
+    latin_end = [_is_word_char(w[-1]) for w in words]
+    encoded = [w.encode("utf-8", "surrogatepass") for w in words]
+    return latin_start, latin_end, matcher(encoded) if encoded else None
+
+
 class TermRecognizer:
     """Finds every pack's terms and codewords in normalised text.
 
@@ -194,13 +205,9 @@ class TermRecognizer:
         self, packs: Sequence[Pack] = (), *, matcher: MatcherFactory = literal_matcher
     ) -> None:
         table = term_table(packs)
-        words = table.words
         self._targets = table.targets
         self._word_targets = table.word_targets
-        self._latin_start = [_is_word_char(w[0]) for w in words]
-        self._latin_end = [_is_word_char(w[-1]) for w in words]
-        encoded = [w.encode("utf-8", "surrogatepass") for w in words]
-        self._matcher = matcher(encoded) if encoded else None
+        self._latin_start, self._latin_end, self._matcher = _compiled(table.words, matcher)
 
     def recognize(self, text: str) -> list[Signal]:
         if self._matcher is None:
@@ -258,11 +265,8 @@ class TopicPrefilter:
     def __init__(self, packs: Sequence[Pack], *, matcher: MatcherFactory = literal_matcher) -> None:
         table = term_table(packs)
         words = [table.words[i] for i in table.topic_words]
-        self._latin_start = [_is_word_char(w[0]) for w in words]
-        self._latin_end = [_is_word_char(w[-1]) for w in words]
         self._glued_only = table.topic_glued_only
-        encoded = [w.encode("utf-8", "surrogatepass") for w in words]
-        self._matcher = matcher(encoded) if encoded else None
+        self._latin_start, self._latin_end, self._matcher = _compiled(words, matcher)
 
     def hits(self, buffer: bytes) -> Iterable[int]:
         """Byte offsets where topic terms start in the UTF-8 `buffer`, checked as the recogniser
