@@ -9,11 +9,15 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from redline.features import (
     N_FEATURES,
     SIGNAL_OFFSET,
     WORD_OFFSET,
+    char_gram_columns,
+    feature_arrays_of,
     hashed_features,
     signal_tokens,
 )
@@ -127,3 +131,21 @@ def test_signal_block_counts_tokens(bare_pipeline: Pipeline) -> None:
     _, _, signals = _blocks(hashed_features(doc))
     assert math.isclose(sum(signals.values()), len(signal_tokens(doc)))
     assert all(value == int(value) for value in signals.values())
+
+
+@given(st.lists(st.text(max_size=12), max_size=8))
+def test_a_batch_of_docs_gets_exactly_the_features_each_gets_alone(texts: list[str]) -> None:
+    """Scoring hashes a batch's grams together: no gram may span two docs, none may be lost,
+    and each doc's values must be the very floats it gets alone."""
+    docs = [
+        _doc(text, [Signal("sexid.test", 0, len(text), text)] if text else []) for text in texts
+    ]
+    together = feature_arrays_of(docs)
+    assert len(together) == len(docs)
+    for doc, (columns, values) in zip(docs, together, strict=True):
+        alone_columns, alone_values = feature_arrays_of([doc])[0]
+        assert columns.tolist() == alone_columns.tolist()
+        assert values.tolist() == alone_values.tolist()
+        assert sorted(hashed_features(doc)) == columns.tolist()
+        grams = sorted(set(char_gram_columns(doc.text).tolist()))
+        assert columns[columns < WORD_OFFSET].tolist() == grams

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from itertools import pairwise
 from zlib import crc32
 
@@ -59,20 +60,35 @@ _MIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
 def char_gram_columns(text: str) -> NDArray[np.int64]:
     """The hashed column of every 1-, 2- and 3-gram of `text`'s characters, one per gram."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    codes = codes.astype(np.uint64)
-    size = len(codes)
-    parts = []
+    return _gram_columns(codes.astype(np.uint64), 0, len(codes))[1]
+
+
+def _gram_columns(
+    codes: NDArray[np.uint64], first_text: NDArray[np.intp] | int, size: int
+) -> tuple[NDArray[np.intp], NDArray[np.int64]]:
+    """Texts laid end to end in `codes` (`size` long): for every 1-, 2- and 3-gram that lies
+    within one text, the index of its text and its hashed column. `first_text[p]` is the text
+    of position p (an int: all one text); grams are kept where their last position is in the
+    same text as their first."""
+    texts, columns = [], []
+    mask = np.uint64((1 << CHAR_BITS) - 1)
     for n in (1, 2, 3):
         if size < n:
             break
         gram = np.full(size - n + 1, n, dtype=np.uint64)  # the length tells 1-grams from 2-grams
         for k in range(n):
             gram += codes[k : size - n + 1 + k] * np.uint64(_POSITION_WEIGHTS[k])
-        parts.append(_mix(gram))
-    if not parts:
-        return np.zeros(0, dtype=np.int64)
-    mask = np.uint64((1 << CHAR_BITS) - 1)
-    return (np.concatenate(parts) & mask).astype(np.int64) + CHAR_OFFSET
+        hashed = (_mix(gram) & mask).astype(np.int64) + CHAR_OFFSET
+        if isinstance(first_text, int):
+            texts.append(np.full(len(hashed), first_text, dtype=np.intp))
+            columns.append(hashed)
+        else:
+            within = first_text[: size - n + 1] == first_text[n - 1 :]
+            texts.append(first_text[: size - n + 1][within])
+            columns.append(hashed[within])
+    if not columns:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64)
+    return np.concatenate(texts), np.concatenate(columns)
 
 
 def _mix(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
@@ -84,35 +100,78 @@ def _mix(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return x ^ (x >> np.uint64(31))
 
 
-def _normalised_counts(
-    columns: NDArray[np.int64], normalise: bool
-) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    unique, counts = np.unique(columns, return_counts=True)
-    values = counts.astype(np.float64)
-    if normalise and len(values):
-        values /= np.sqrt(np.dot(values, values))
-    return unique, values
+_DOC_SHIFT = N_FEATURES.bit_length()
+"""A (doc, column) pair as one sortable int64: the doc above every column's bits."""
 
 
-def _crc_columns(tokens: list[str], bits: int, offset: int) -> NDArray[np.int64]:
+def _counts_by_doc(
+    docs: NDArray[np.intp], columns: NDArray[np.int64], count: int, normalise: bool
+) -> list[tuple[NDArray[np.int64], NDArray[np.float64]]]:
+    """For each of `count` docs, its distinct columns (ascending) and how often each occurs
+    (L2-normalised with `normalise`), from parallel arrays of (doc, column): one sort for all."""
+    keys, counts = np.unique((docs.astype(np.int64) << _DOC_SHIFT) | columns, return_counts=True)
+    bounds = np.searchsorted(keys >> _DOC_SHIFT, np.arange(count + 1)).tolist()
+    unique = keys & ((1 << _DOC_SHIFT) - 1)
+    out = []
+    for low, high in pairwise(bounds):
+        values = counts[low:high].astype(np.float64)
+        if normalise and len(values):
+            values /= np.sqrt(np.dot(values, values))
+        out.append((unique[low:high], values))
+    return out
+
+
+def _crc_columns(
+    tokens_of: Sequence[list[str]], bits: int, offset: int
+) -> tuple[NDArray[np.intp], NDArray[np.int64]]:
     mask = (1 << bits) - 1
-    hashed = [offset + (crc32(t.encode("utf-8", "surrogatepass")) & mask) for t in tokens]
-    return np.array(hashed, dtype=np.int64)
+    docs = np.repeat(np.arange(len(tokens_of), dtype=np.intp), [len(t) for t in tokens_of])
+    hashed = [
+        offset + (crc32(token.encode("utf-8", "surrogatepass")) & mask)
+        for tokens in tokens_of
+        for token in tokens
+    ]
+    return docs, np.array(hashed, dtype=np.int64)
+
+
+def _words(text: str) -> list[str]:
+    words = _WORD.findall(text)
+    return words + [f"{a} {b}" for a, b in pairwise(words)]
+
+
+def feature_arrays_of(
+    docs: Sequence[Doc],
+) -> list[tuple[NDArray[np.int64], NDArray[np.float64]]]:
+    """`feature_arrays` of every doc, computed together: scoring a batch's candidates hashes,
+    counts and sorts their grams in a few array operations instead of a few per doc."""
+    if not docs:
+        return []
+    lengths = [len(doc.text) for doc in docs]
+    joined = "".join(doc.text for doc in docs)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    first_text = np.repeat(np.arange(len(docs), dtype=np.intp), lengths)
+    blocks = (
+        _counts_by_doc(
+            *_gram_columns(codes.astype(np.uint64), first_text, len(codes)), len(docs), True
+        ),
+        _counts_by_doc(
+            *_crc_columns([_words(d.text) for d in docs], WORD_BITS, WORD_OFFSET), len(docs), True
+        ),
+        _counts_by_doc(
+            *_crc_columns([signal_tokens(d) for d in docs], SIGNAL_BITS, SIGNAL_OFFSET),
+            len(docs),
+            False,
+        ),
+    )
+    return [
+        (np.concatenate([c for c, _ in parts]), np.concatenate([v for _, v in parts]))
+        for parts in zip(*blocks, strict=True)
+    ]
 
 
 def feature_arrays(doc: Doc) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Sparse feature vector of one doc as (columns, values), columns ascending."""
-    text = doc.text
-    words = _WORD.findall(text)
-    words += [f"{a} {b}" for a, b in pairwise(words)]
-    blocks = (
-        _normalised_counts(char_gram_columns(text), True),
-        _normalised_counts(_crc_columns(words, WORD_BITS, WORD_OFFSET), True),
-        _normalised_counts(_crc_columns(signal_tokens(doc), SIGNAL_BITS, SIGNAL_OFFSET), False),
-    )
-    columns = np.concatenate([block[0] for block in blocks])
-    values = np.concatenate([block[1] for block in blocks])
-    return columns, values
+    return feature_arrays_of([doc])[0]
 
 
 def hashed_features(doc: Doc) -> dict[int, float]:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from redline.features import N_FEATURES, feature_arrays
+from redline.features import N_FEATURES, feature_arrays_of
 from redline.types import Doc
 
 FORMAT = "redline-ad-scorer/2"
@@ -27,7 +27,7 @@ def feature_matrix(docs: Sequence[Doc]) -> Any:
     """The docs' features as a SciPy CSR matrix (training only: imports SciPy)."""
     import scipy.sparse as sp
 
-    vectors = [feature_arrays(doc) for doc in docs]
+    vectors = feature_arrays_of(docs)
     indptr = np.concatenate(([0], np.cumsum([len(columns) for columns, _ in vectors])))
     indices = np.concatenate([columns for columns, _ in vectors]) if vectors else []
     values = np.concatenate([values for _, values in vectors]) if vectors else []
@@ -107,8 +107,7 @@ class AdScorer:
     def decision_function(self, X: Sequence[Doc]) -> np.ndarray:
         coef = self.coef_
         out = np.empty(len(X))
-        for row, doc in enumerate(X):
-            columns, values = feature_arrays(doc)
+        for row, (columns, values) in enumerate(feature_arrays_of(X)):
             out[row] = float(values @ coef[columns]) + self.intercept_
         return out
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from redline.recognizers.prices import PriceRecognizer, chinese_numeral_value
+from redline.recognizers.prices import (
+    _PRICE,
+    PriceRecognizer,
+    _digit_matches,
+    chinese_numeral_value,
+)
 
 
 def found(text: str) -> list[tuple[str, str]]:
@@ -108,3 +116,21 @@ def test_every_price_is_a_non_empty_span_inside_the_text(text: str) -> None:
         assert signal.category == "price"
         assert signal.entity and signal.pack is None
         assert signal.value.split(" ")[0] in {"CNY", "HKD", "USD", "INR"}
+
+
+_START_PIECES = [*_PRICE_PIECES, "hk$", "us$", "hkd", "cny", "inr", "人民币", "港元", "a", "c", "h"]
+
+
+@given(
+    st.lists(st.sampled_from(_START_PIECES) | st.characters(codec="utf-8"), max_size=60).map(
+        "".join
+    )
+)
+def test_price_matches_are_tried_only_where_one_can_begin_and_none_is_lost(text: str) -> None:
+    """The recogniser tries its digit regex only at a currency's or a number's first
+    character: it must find exactly the matches a scan of every position finds."""
+
+    def spans(matches: Iterable[re.Match[str]]) -> list[tuple[tuple[int, int], dict]]:
+        return [(m.span(), m.groupdict()) for m in matches]
+
+    assert spans(_digit_matches(text)) == spans(_PRICE.finditer(text))

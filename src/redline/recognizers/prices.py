@@ -9,7 +9,7 @@ price word (`价格2k`). Amounts are not converted between currencies.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, ClassVar
 
@@ -58,6 +58,12 @@ _PRICE = re.compile(
     rf"(?:{_RANGE}(?:(?P<pre2>{_PRE})\s?)?(?P<b>{_AMOUNT})(?:\s?(?P<mb>{_MULTIPLIER}))?)?"
     rf"(?:\s?(?P<suf>{_SUF}))?"
 )
+_PRICE_STARTS = re.compile(
+    "[0-9" + "".join(sorted({re.escape(token[0]) for token in _PREFIX_TOKENS})) + "]"
+)
+"""Where a `_PRICE` match can begin: at a currency written before the amount, or at its first
+digit. Trying `_PRICE` only there finds the same matches as `finditer`, several times faster:
+its optional leading group keeps the regex engine from skipping ahead by itself."""
 _CHINESE_PRICE = re.compile(
     r"(?<![0-9.几数零两一二三四五六七八九十百千万])(?P<amount>[零两一二三四五六七八九十百千万]++)"
     rf"\s?(?P<suf>{_alternation(_CHINESE_SUFFIX_TOKENS)})"
@@ -142,6 +148,19 @@ def _format(amount: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _digit_matches(text: str) -> Iterator[re.Match[str]]:
+    """`_PRICE.finditer(text)`: the same matches, tried only where one can begin."""
+    end = 0
+    for start in _PRICE_STARTS.finditer(text):
+        position = start.start()
+        if position < end:
+            continue
+        match = _PRICE.match(text, position)
+        if match:
+            end = match.end()
+            yield match
+
+
 class PriceRecognizer:
     """Amounts with a currency: `2000元`, `2,000-3,000元`, `¥2800`, `hk$ 3500`, `rs. 12,500`."""
 
@@ -153,7 +172,7 @@ class PriceRecognizer:
 
     def recognize(self, text: str) -> list[Signal]:
         """All prices in `text`, valued as `CURRENCY amount` or `CURRENCY low-high`."""
-        signals = [s for m in _PRICE.finditer(text) if (s := self._digit_price(text, m))]
+        signals = [s for m in _digit_matches(text) if (s := self._digit_price(text, m))]
         for match in _CHINESE_PRICE.finditer(text):
             amount = chinese_numeral_value(match.group("amount"))
             if amount is not None and amount >= _MIN_SPOKEN:
@@ -164,6 +183,8 @@ class PriceRecognizer:
     def _digit_price(self, text: str, match: re.Match[str]) -> Signal | None:
         """The price a digit match states, or None if it names no currency."""
         tokens = [match.group(g) for g in ("pre", "mid", "pre2", "suf") if match.group(g)]
+        if not tokens and not (match.group("ma") or match.group("mb")):
+            return None  # a bare number (most matches): neither a currency nor a shorthand
         low = _amount(match.group("a"), match.group("ma"))
         if low is None:
             return None

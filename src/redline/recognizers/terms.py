@@ -14,8 +14,6 @@ from dataclasses import astuple, dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, ClassVar
 
-import numpy as np
-
 from redline.derived import derived_table, fingerprint, package_stamp
 from redline.normalize import normalize_text
 from redline.recognizers.literals import LiteralMatcher, Match, literal_matcher
@@ -218,7 +216,7 @@ class TermRecognizer:
             return []
         found.sort(key=lambda match: (match[2], match[1], match[0]))
         if len(data) != len(text):
-            found = _in_characters(found, text)
+            found = _in_characters(found, data)
         out: list[Signal] = []
         size = len(text)
         for index, start, end in found:
@@ -240,14 +238,20 @@ class TermRecognizer:
         return out
 
 
-def _in_characters(found: list[Match], text: str) -> list[Match]:
-    """Byte offsets into `text`'s UTF-8 (surrogates passed) as character offsets."""
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    widths = 1 + (codes >= 0x80).astype(np.intp) + (codes >= 0x800) + (codes >= 0x10000)
-    char_starts = np.concatenate(([0], np.cumsum(widths)))
-    offsets = np.array([(start, end) for _, start, end in found], dtype=np.intp)
-    chars = np.searchsorted(char_starts, offsets).tolist()
-    return [(m[0], s, e) for m, (s, e) in zip(found, chars, strict=True)]
+def _in_characters(found: list[Match], data: bytes) -> list[Match]:
+    """Byte offsets into the UTF-8 `data` (surrogates passed) as character offsets.
+
+    A match starts and ends on character boundaries (every word is whole UTF-8), so decoding
+    the bytes between consecutive offsets counts the characters exactly; a post has a few
+    matches, and this beats counting the width of every character.
+    """
+    chars: dict[int, int] = {}
+    position = count = 0
+    for offset in sorted({offset for _, start, end in found for offset in (start, end)}):
+        count += len(data[position:offset].decode("utf-8", "surrogatepass"))
+        chars[offset] = count
+        position = offset
+    return [(index, chars[start], chars[end]) for index, start, end in found]
 
 
 class TopicPrefilter:
