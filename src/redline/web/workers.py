@@ -34,8 +34,15 @@ def serve(host: str, port: int, workers: int, log_level: str) -> int:
     import uvicorn
 
     if workers == 1 or not hasattr(socket, "SO_REUSEPORT"):
-        uvicorn.run(APP, factory=True, host=host, port=port, workers=workers,
-                    log_level=log_level, access_log=False)  # fmt: skip
+        uvicorn.run(
+            APP,
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+            access_log=False,
+        )
         return 0
     _refuse_taken_port(host, port)
     context = multiprocessing.get_context("spawn")
@@ -73,11 +80,16 @@ def _supervise(
             if process.is_alive() or stopping:
                 continue
             if time.monotonic() - started < STARTUP_GRACE_S:
-                print(f"redline serve: a worker failed to start (exit {process.exitcode})",
-                      file=sys.stderr)  # fmt: skip
+                print(
+                    f"redline serve: a worker failed to start (exit {process.exitcode})",
+                    file=sys.stderr,
+                )
                 return 1
-            print(f"redline serve: worker {process.pid} died (exit {process.exitcode}), "
-                  "starting another", file=sys.stderr)  # fmt: skip
+            print(
+                f"redline serve: worker {process.pid} died (exit {process.exitcode}), "
+                "starting another",
+                file=sys.stderr,
+            )
             running[index] = _start(context, *where)
     return 0
 
