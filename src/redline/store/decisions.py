@@ -57,7 +57,12 @@ class StoredDecision:
         }
 
 
-_COLUMNS = ("id", "text", "verdict", "score", "packs", "decision", "meta", "source", "screened_at")
+_COLUMNS = tuple(decisions.c.keys())
+"""The table's columns in order; `_row` gives a post's values in this order, less the last."""
+_GIVEN = [column for column in decisions.c if column.name != "screened_at"]
+"""The columns a batch gives row by row (`screened_at` is one value for the whole batch)."""
+_ARRAY_TYPES = {sa.String: "text[]", sa.Text: "text[]", sa.Float: "float8[]"}
+"""PostgreSQL array type for each column type that `_POSTGRES_UNNEST` passes as an array."""
 
 SQLITE_INSERT = (
     f"INSERT INTO decisions ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
@@ -72,8 +77,7 @@ inline request has one or a few); more come as arrays, so that any batch is one 
 
 _POSTGRES_UNNEST = f"""
     SELECT {", ".join(_COLUMNS[:-1])}, %s FROM unnest(
-        %s::text[], %s::text[], %s::text[], %s::float8[],
-        %s::text[], %s::text[], %s::text[], %s::text[]
+        {", ".join(f"%s::{_ARRAY_TYPES[type(column.type)]}" for column in _GIVEN)}
     ) WITH ORDINALITY AS given({", ".join(_COLUMNS[:-1])}, position)
     ORDER BY position"""
 
