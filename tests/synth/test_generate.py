@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from redline.synth import APPLIES, EVASIONS, evasion_set, generate
-from redline.synth.generate import PACKS, PAGE_STYLE_SHARE
+from redline.synth.generate import ADVERTORIAL_SHARE, PACKS, PAGE_STYLE_SHARE
 
 LANGS = {"zh-Hans", "zh-Hant", "en", "hi", "hi-Latn"}
 VIOLATING_CATEGORIES = {"fetal_sex_id_ad", "sex_selection_ad", "blood_shipping_ad"}
@@ -132,10 +132,18 @@ def test_ads_carry_contact_points_and_so_do_some_negatives(posts: list[dict[str,
         r"\d{3}[ -]?\d{4}[ -]?\d{4}|\d{4} \d{4}|\d{5} ?\d{5}|微信|WeChat|WhatsApp|QQ|@\w+"
         r"|\w\.(com|hk|cn|net|in|top|co)\b"
     )
-    ads = [p for p in posts if p["label"] == "violating_ad" and p["evasion"] == "none"]
-    negatives = [p for p in posts if p["label"] == "benign" and p["evasion"] == "none"]
+    clean = [p for p in posts if p["evasion"] == "none" and not _is_advertorial(p)]
+    ads = [p for p in clean if p["label"] == "violating_ad"]
+    negatives = [p for p in clean if p["label"] == "benign"]
     assert sum(bool(contact.search(p["text"])) for p in ads) > 0.3 * len(ads)
     assert any(contact.search(p["text"]) for p in negatives)
+
+
+def _is_advertorial(post: dict[str, str]) -> bool:
+    """Whether a post was written from the advertorial pools (they rarely carry a contact)."""
+    pools = PACKS[post["lang"]].advertorial.values()
+    fragments = [max(re.split(r"\{\w+\}|\n", t), key=len)[:10] for pool in pools for t in pool]
+    return any(fragment in post["text"] for fragment in fragments)
 
 
 def test_evasion_set_pairs_clean_and_evaded_posts() -> None:
@@ -186,7 +194,9 @@ def test_page_style_posts_are_drawn_and_rarely_carry_a_contact_line() -> None:
     negatives = [p for p in posts if p["label"] == "benign"]
     page_ads = [p for p in ads if is_page(p)]
     share = len(page_ads) / len(ads)
-    assert PAGE_STYLE_SHARE["violating_ad"] - 0.1 <= share <= PAGE_STYLE_SHARE["violating_ad"] + 0.1
+    # advertorials are drawn before page style, in every ad category
+    expected = PAGE_STYLE_SHARE["violating_ad"] * (1 - ADVERTORIAL_SHARE["violating_ad"])
+    assert expected - 0.1 <= share <= expected + 0.1
     assert sum(map(is_page, negatives)) > 0.1 * len(negatives)
     contact = re.compile(r"微信|WeChat|WhatsApp|QQ|Telegram|电报|热线|Call |\+852|\+91")
     page_rate = sum(bool(contact.search(p["text"])) for p in page_ads) / len(page_ads)

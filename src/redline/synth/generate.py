@@ -40,12 +40,18 @@ PAGE_STYLE_SHARE = {VIOLATING: 0.35, BENIGN: 0.5}
 LISTING_SHARE = {VIOLATING: 0.12, BENIGN: 0.1}
 """Chance that a post in a category with listing templates is one bare listing line."""
 
+ADVERTORIAL_SHARE = {VIOLATING: 0.3, BENIGN: 0.45}
+"""Chance that a post in a category with advertorial templates is written in that register:
+an ad as a content-farm explainer, or a report, explainer or warning quoting the same claims.
+Negatives draw it more often because fewer of their categories have such twins."""
+
 _SENTENCE_COUNTS = (1, 2, 3, 4)
 _SENTENCE_WEIGHTS = (0.35, 0.30, 0.20, 0.15)
 _PAGE_SENTENCE_WEIGHTS = (0.25, 0.35, 0.25, 0.15)
 _CTA_RATE = 0.55
 _PAGE_CTA_RATE = 0.15
 """Advertorials and seller FAQs mostly carry no contact line: style, not an offer, marks them."""
+_ADVERTORIAL_CTA_RATE = 0.1
 _NEIGHBOURS = {
     "news_about_case": ("warning", "law_text"),
     "explainer": ("law_text", "warning"),
@@ -155,6 +161,9 @@ def _compose(pack: LanguagePack, label: str, category: str, rng: Random) -> str:
     if listing and rng.random() < LISTING_SHARE[label]:
         return fill(rng.choice(listing), pack.slots, rng, {})
     pools = pack.violating if label == VIOLATING else pack.benign
+    advertorial = pack.advertorial.get(category, ())
+    if advertorial and rng.random() < ADVERTORIAL_SHARE[label]:
+        return _advertorial(pack, label, category, advertorial, rng)
     page = pack.page_style.get(category, ())
     as_page = bool(page) and rng.random() < PAGE_STYLE_SHARE[label]
     pool = page if as_page else pools[category]
@@ -173,6 +182,24 @@ def _compose(pack: LanguagePack, label: str, category: str, rng: Random) -> str:
         templates.insert(rng.choice((len(templates), len(templates), 0)), rng.choice(pack.cta))
     elif label == BENIGN and category in pack.benign_contact and rng.random() < 0.5:
         templates.append(rng.choice(pack.benign_contact[category]))
+    cache: dict[str, str] = {}
+    sentences = [fill(template, pack.slots, rng, cache) for template in templates]
+    return _join(sentences, rng.choice(pack.joiners), pack.lang)
+
+
+def _advertorial(
+    pack: LanguagePack, label: str, category: str, pool: tuple[str, ...], rng: Random
+) -> str:
+    """One to four article sentences (real snippets are often one sentence lifted from such a
+    page), sometimes with one of the category's plain sentences; ads rarely end with a contact
+    line, since the article's voice is the sales pitch."""
+    count = min(rng.choices(_SENTENCE_COUNTS, _SENTENCE_WEIGHTS)[0], len(pool))
+    templates = rng.sample(pool, count)
+    pools = pack.violating if label == VIOLATING else pack.benign
+    if rng.random() < 0.25:
+        templates.insert(rng.randrange(count + 1), rng.choice(pools[category]))
+    if label == VIOLATING and rng.random() < _ADVERTORIAL_CTA_RATE:
+        templates.append(rng.choice(pack.cta))
     cache: dict[str, str] = {}
     sentences = [fill(template, pack.slots, rng, cache) for template in templates]
     return _join(sentences, rng.choice(pack.joiners), pack.lang)

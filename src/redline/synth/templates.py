@@ -36,6 +36,12 @@ class LanguagePack:
     nothing else (classifieds, menu lines, comment spam), and their twins of either label
     (a legal test's price line, a parrot-sexing listing, a short user question). Without them
     the model only knows ads that explain themselves in sentences.
+
+    ``advertorial`` maps a category (of either label) to sentences of content-farm articles:
+    ads that sell in an explainer's or travel writer's voice (science, earliest, accurate,
+    safe, "many institutions offer it", "more and more families go"), usually with no price or
+    contact, and for the same vocabulary the reports, explainers and warnings that quote those
+    claims to doubt them. Tone carries the label there, not the words.
     """
 
     lang: str
@@ -50,6 +56,7 @@ class LanguagePack:
     hashtag_format: str = "#{}"
     page_style: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     listing: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    advertorial: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def fill(template: str, slots: Mapping[str, SlotFn], rng: Random, cache: dict[str, str]) -> str:

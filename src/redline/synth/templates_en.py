@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from random import Random
 
+from redline.synth import advertorial
 from redline.synth.templates import CONTACT_SLOTS, LanguagePack, SlotFn, choice, number
 
 _BANNED_TERMS = (
@@ -575,4 +576,5 @@ PACK = LanguagePack(
     trailers=("👍", "❤️", "Please share!", "🙏", "✨", ""),
     page_style=PAGE_STYLE,
     listing=LISTING,
+    advertorial={**advertorial.EN_ADS, **advertorial.EN_TWINS},
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from random import Random
 
+from redline.synth import advertorial
 from redline.synth.templates import CONTACT_SLOTS, LanguagePack, SlotFn, choice, number
 
 
@@ -366,6 +367,7 @@ PACK_HI = LanguagePack(
     hashtags=_TAGS,
     trailers=("🙏", "👍", "शेयर करें", ""),
     listing=LISTING_HI,
+    advertorial={**advertorial.HI_ADS, **advertorial.HI_TWINS},
 )
 
 PACK_LATN = LanguagePack(
@@ -379,4 +381,5 @@ PACK_LATN = LanguagePack(
     hashtags=_TAGS,
     trailers=("🙏", "👍", "share karo", ""),
     listing=LISTING_LATN,
+    advertorial={**advertorial.LATN_ADS, **advertorial.LATN_TWINS},
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from random import Random
 
+from redline.synth import advertorial
 from redline.synth.templates import CONTACT_SLOTS, LanguagePack, SlotFn, choice, number
 
 _BANNED_TERMS = (
@@ -625,4 +626,5 @@ PACK = LanguagePack(
     hashtag_format="#{}#",
     page_style=PAGE_STYLE,
     listing=LISTING,
+    advertorial={**advertorial.ZH_ADS, **advertorial.ZH_TWINS},
 )
