@@ -78,8 +78,9 @@ def test_failing_examples_are_reported_with_their_line(pack: Pack) -> None:
 
 def test_a_pack_whose_examples_hold_reports_nothing(pack: Pack) -> None:
     good = parse_pack(
-        PACK_SOURCE.replace('expect = "allow"\nnote = "wrong', 'expect = "violating"\nnote = "w')
-        .replace('expect = "flagged"', 'expect = "allow"'),
+        PACK_SOURCE.replace(
+            'expect = "allow"\nnote = "wrong', 'expect = "violating"\nnote = "w'
+        ).replace('expect = "flagged"', 'expect = "allow"'),
         "zz.toml",
     )
     assert run_examples(good, _pipeline(good)) == []
@@ -104,4 +105,3 @@ def test_allow_examples_of_the_built_in_packs_hold_without_a_model(
         assert allowed, pack.id
         only_allow = replace(pack, examples=tuple(allowed))
         assert run_examples(only_allow, bare_pipeline) == [], pack.id
-

@@ -24,9 +24,7 @@ def _doc(text: str) -> Doc:
     return Doc(Post("x", text), normalize(text))
 
 
-def test_probabilities_are_a_distribution(
-    tiny_scorer: AdScorer, training_set: TrainingSet
-) -> None:
+def test_probabilities_are_a_distribution(tiny_scorer: AdScorer, training_set: TrainingSet) -> None:
     docs = [*training_set.docs[:50], _doc(""), _doc("香港验血查男女")]
     probabilities = tiny_scorer.predict_proba(docs)
     assert probabilities.shape == (len(docs), 2)

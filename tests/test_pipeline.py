@@ -29,10 +29,7 @@ EMOJI_AD = "👶♂️还是👶♀️？香港验血早知道 📞13800138000"
 SEXSEL_AD = "试管婴儿选性别，包生男孩，泰国医院直通车，价格优惠，电话13912345678"
 BLOOD_AD = "孕妇血样寄香港，顺丰冷链，三天出结果，加微信 xy_lab88"
 EN_AD = "Early gender test from 7 weeks, 99% accurate. Book now on WhatsApp +91 98765 43210"
-HI_AD = (
-    "गर्भ में लड़का या लड़की? सिर्फ 10 हफ्ते में लिंग जांच करवाएं, फीस ₹9000, "
-    "अभी कॉल करें 9876012345"
-)
+HI_AD = "गर्भ में लड़का या लड़की? सिर्फ 10 हफ्ते में लिंग जांच करवाएं, फीस ₹9000, अभी कॉल करें 9876012345"
 HINGLISH_AD = "Ling jaanch 12 hafte me, sahi result guarantee, fees Rs 12000, call 9812340000"
 ZH_NEWS = "警方破获一起非法鉴定胎儿性别案件，据报道，涉案人员已被刑事拘留。"
 ZH_LAW = "国家严禁非医学需要的胎儿性别鉴定，违者将依法追究责任。"
@@ -334,9 +331,7 @@ _FRAGMENTS = [
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    st.lists(
-        st.lists(st.sampled_from(_FRAGMENTS), max_size=6).map("".join), min_size=1, max_size=8
-    )
+    st.lists(st.lists(st.sampled_from(_FRAGMENTS), max_size=6).map("".join), min_size=1, max_size=8)
 )
 def test_screen_equals_explain_for_any_batch(pipeline: Pipeline, texts: list[str]) -> None:
     posts = [Post(str(i), text) for i, text in enumerate(texts)]
