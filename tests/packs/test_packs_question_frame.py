@@ -66,3 +66,12 @@ def test_a_publisher_turning_to_its_own_question_is_not_exempt(
     signals, exempt = _signals_and_exemptions(bare_pipeline, packs, text)
     assert "address.readers" in signals
     assert "question" not in exempt
+
+
+@pytest.mark.parametrize("text", ["抽血查男女到底靠不靠谱啊", "寄血去香港验性别犯不犯法"])
+def test_an_a_not_a_question_without_a_question_mark_is_a_question(
+    bare_pipeline: Pipeline, packs: list[Pack], text: str
+) -> None:
+    signals, exempt = _signals_and_exemptions(bare_pipeline, packs, text)
+    assert "frame.question" in signals
+    assert "question" in exempt
