@@ -60,16 +60,16 @@ _MIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
 def char_gram_columns(text: str) -> NDArray[np.int64]:
     """The hashed column of every 1-, 2- and 3-gram of `text`'s characters, one per gram."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    return _gram_columns(codes.astype(np.uint64), 0, len(codes))[1]
+    return _gram_columns(codes.astype(np.uint64), np.zeros(len(codes), dtype=np.intp))[1]
 
 
 def _gram_columns(
-    codes: NDArray[np.uint64], first_text: NDArray[np.intp] | int, size: int
+    codes: NDArray[np.uint64], text_of: NDArray[np.intp]
 ) -> tuple[NDArray[np.intp], NDArray[np.int64]]:
-    """Texts laid end to end in `codes` (`size` long): for every 1-, 2- and 3-gram that lies
-    within one text, the index of its text and its hashed column. `first_text[p]` is the text
-    of position p (an int: all one text); grams are kept where their last position is in the
-    same text as their first."""
+    """Texts laid end to end in `codes`: for every 1-, 2- and 3-gram that lies within one
+    text, the index of its text and its hashed column. `text_of[p]` is the text of position p;
+    grams are kept where their last position is in the same text as their first."""
+    size = len(codes)
     texts, columns = [], []
     mask = np.uint64((1 << CHAR_BITS) - 1)
     for n in (1, 2, 3):
@@ -79,13 +79,9 @@ def _gram_columns(
         for k in range(n):
             gram += codes[k : size - n + 1 + k] * np.uint64(_POSITION_WEIGHTS[k])
         hashed = (_mix(gram) & mask).astype(np.int64) + CHAR_OFFSET
-        if isinstance(first_text, int):
-            texts.append(np.full(len(hashed), first_text, dtype=np.intp))
-            columns.append(hashed)
-        else:
-            within = first_text[: size - n + 1] == first_text[n - 1 :]
-            texts.append(first_text[: size - n + 1][within])
-            columns.append(hashed[within])
+        within = text_of[: size - n + 1] == text_of[n - 1 :]
+        texts.append(text_of[: size - n + 1][within])
+        columns.append(hashed[within])
     if not columns:
         return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64)
     return np.concatenate(texts), np.concatenate(columns)
@@ -149,11 +145,9 @@ def feature_arrays_of(
     lengths = [len(doc.text) for doc in docs]
     joined = "".join(doc.text for doc in docs)
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    first_text = np.repeat(np.arange(len(docs), dtype=np.intp), lengths)
+    text_of = np.repeat(np.arange(len(docs), dtype=np.intp), lengths)
     blocks = (
-        _counts_by_doc(
-            *_gram_columns(codes.astype(np.uint64), first_text, len(codes)), len(docs), True
-        ),
+        _counts_by_doc(*_gram_columns(codes.astype(np.uint64), text_of), len(docs), True),
         _counts_by_doc(
             *_crc_columns([_words(d.text) for d in docs], WORD_BITS, WORD_OFFSET), len(docs), True
         ),
