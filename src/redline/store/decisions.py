@@ -76,9 +76,9 @@ MAX_VALUES_ROWS = 64
 inline request has one or a few); more come as arrays, so that any batch is one statement."""
 
 _POSTGRES_UNNEST = f"""
-    SELECT {", ".join(_COLUMNS[:-1])}, %s FROM unnest(
+    SELECT {", ".join(column.name for column in _GIVEN)}, %s FROM unnest(
         {", ".join(f"%s::{_ARRAY_TYPES[type(column.type)]}" for column in _GIVEN)}
-    ) WITH ORDINALITY AS given({", ".join(_COLUMNS[:-1])}, position)
+    ) WITH ORDINALITY AS given({", ".join(column.name for column in _GIVEN)}, position)
     ORDER BY position"""
 
 _POSTGRES_TAIL = f"""
@@ -114,7 +114,7 @@ def _packs_of(decision: Mapping[str, Any]) -> str:
 
 
 def _row(post: ScreenedPost) -> tuple[Any, ...]:
-    """A post's values in `_COLUMNS` order, less `screened_at`."""
+    """A post's values in `_GIVEN` order (`screened_at` comes once per batch)."""
     decision = post.decision
     return (
         decision["id"],
@@ -198,7 +198,7 @@ def _postgres_statement(rows: list[tuple[Any, ...]], screened_at: Any) -> tuple[
     if len(rows) <= MAX_VALUES_ROWS:
         params = [value for row in rows for value in (*row, screened_at)]
     else:
-        params = [screened_at, *([row[i] for row in rows] for i in range(len(_COLUMNS) - 1))]
+        params = [screened_at, *([row[i] for row in rows] for i in range(len(_GIVEN)))]
     return postgres_insert(len(rows)), params
 
 
