@@ -182,9 +182,7 @@ def _compose(pack: LanguagePack, label: str, category: str, rng: Random) -> str:
         templates.insert(rng.choice((len(templates), len(templates), 0)), rng.choice(pack.cta))
     elif label == BENIGN and category in pack.benign_contact and rng.random() < 0.5:
         templates.append(rng.choice(pack.benign_contact[category]))
-    cache: dict[str, str] = {}
-    sentences = [fill(template, pack.slots, rng, cache) for template in templates]
-    return _join(sentences, rng.choice(pack.joiners), pack.lang)
+    return _written(pack, templates, rng)
 
 
 def _advertorial(
@@ -200,6 +198,11 @@ def _advertorial(
         templates.insert(rng.randrange(count + 1), rng.choice(pools[category]))
     if label == VIOLATING and rng.random() < _ADVERTORIAL_CTA_RATE:
         templates.append(rng.choice(pack.cta))
+    return _written(pack, templates, rng)
+
+
+def _written(pack: LanguagePack, templates: list[str], rng: Random) -> str:
+    """The templates filled (a slot keeps one value across the post) and joined as one post."""
     cache: dict[str, str] = {}
     sentences = [fill(template, pack.slots, rng, cache) for template in templates]
     return _join(sentences, rng.choice(pack.joiners), pack.lang)
