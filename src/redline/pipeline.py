@@ -14,14 +14,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from redline.model import AdScorer, shipped_model_path
-from redline.normalize import RECORD_SEPARATOR, normalize, normalize_text
+from redline.normalize import RECORD_SEPARATOR, normalize, normalize_codes
 from redline.policy import Pack, decide, load_packs
 from redline.recognizers import REGISTRY, Recognizer
 from redline.recognizers.terms import TopicPrefilter
 from redline.types import Decision, Doc, Post
 
-_SEPARATOR_BYTE = RECORD_SEPARATOR.encode()
+_SEPARATOR_CODE = ord(RECORD_SEPARATOR)
 
 
 class Pipeline:
@@ -90,12 +92,11 @@ class Pipeline:
             separable = [i for i, t in enumerate(texts) if RECORD_SEPARATOR not in t]
             chosen = {i for i, t in enumerate(texts) if RECORD_SEPARATOR in t}
             joined = RECORD_SEPARATOR.join(texts[i] for i in separable)
-        buffer = normalize_text(joined).encode("utf-8", "surrogatepass")
-        ordinal, scanned = 0, 0
-        for start in sorted(set(self.prefilter.hits(buffer))):
-            ordinal += buffer.count(_SEPARATOR_BYTE, scanned, start)
-            scanned = start
-            chosen.add(separable[ordinal])
+        codes = normalize_codes(joined)
+        starts = self.prefilter.hits(codes)
+        if starts:  # the text a hit is in: how many separators come before it
+            separators = np.flatnonzero(codes == _SEPARATOR_CODE)
+            chosen.update(separable[i] for i in np.searchsorted(separators, starts).tolist())
         return sorted(chosen)
 
     # entry points --------------------------------------------------------------------------

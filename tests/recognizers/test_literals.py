@@ -21,8 +21,8 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "redline"
 
 
-def _encoded(words: list[str]) -> list[bytes]:
-    return [w.encode() for w in words]
+def _encoded(words: list[str], encoding: str = "utf-8") -> list[bytes]:
+    return [w.encode(encoding) for w in words]
 
 
 def test_every_overlapping_match_is_reported_with_its_start(cache: Path) -> None:
@@ -33,16 +33,18 @@ def test_every_overlapping_match_is_reported_with_its_start(cache: Path) -> None
     assert [w for w, _ in spans] == ["验血", "查男女", "男女", "gender test", "test", "xy"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16-le"])  # UTF-16: NUL bytes in the words
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(st.text(alphabet="ab验血 男", min_size=1, max_size=4), min_size=1, max_size=8),
-    st.text(alphabet="ab验血 男\x1e", max_size=60),
+    words=st.lists(st.text(alphabet="ab验血 男", min_size=1, max_size=4), min_size=1, max_size=8),
+    text=st.text(alphabet="ab验血 男\x1e", max_size=60),
 )
-def test_both_engines_find_the_same_matches(words: list[str], text: str) -> None:
-    encoded = _encoded(list(dict.fromkeys(words)))
-    buffer = text.encode()
+def test_both_engines_find_the_same_matches(words: list[str], text: str, encoding: str) -> None:
+    encoded = _encoded(list(dict.fromkeys(words)), encoding)
+    buffer = text.encode(encoding)
     dfa = sorted(AhoCorasickLiterals(encoded).matches(buffer))
     assert sorted(HyperscanLiterals(encoded).matches(buffer)) == dfa
+    assert all(buffer[start:end] == encoded[index] for index, start, end in dfa)
 
 
 def test_the_compiled_database_is_kept_and_a_corrupt_one_rebuilt(cache: Path) -> None:

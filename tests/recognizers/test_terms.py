@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from redline.normalize import RECORD_SEPARATOR, normalize_text
+from redline.normalize import RECORD_SEPARATOR, normalize_codes, normalize_text
+from redline.normalize.buffer import encode
 from redline.policy import Pack
 from redline.recognizers.literals import AhoCorasickLiterals, literal_matcher
 from redline.recognizers.terms import MatcherFactory, TermRecognizer, TopicPrefilter
@@ -44,6 +45,10 @@ BOUNDARY_TEXTS = [
     "transgender testing",  # ... but not inside a longer Latin word
     "验血",
     "",
+    "𠀀xy",  # glued initials touching an astral ideograph (two UTF-16 units): topical
+    "😀去香港yx😀",  # astral emoji before and after
+    "\ud800yx\udc00",  # lone surrogates: not ideographs, not a pair
+    "😀plot xy 😀",
 ]
 
 
@@ -53,15 +58,31 @@ def test_the_prefilter_keeps_exactly_the_texts_with_a_topic_term(
 ) -> None:
     recognizer, prefilter = TermRecognizer(packs), TopicPrefilter(packs, matcher=engine)
     topics = {s.category for p in packs for s in p.signals.values() if s.topic}
-    buffer = normalize_text(RECORD_SEPARATOR.join(BOUNDARY_TEXTS)).encode("utf-8")
-    kept = {buffer.count(RECORD_SEPARATOR.encode(), 0, hit) for hit in prefilter.hits(buffer)}
+    joined = RECORD_SEPARATOR.join(BOUNDARY_TEXTS)
+    canonical = normalize_text(joined)
+    kept = {canonical.count(RECORD_SEPARATOR, 0, hit) for hit in prefilter.hits(encode(canonical))}
     topical = {
         i
         for i, text in enumerate(BOUNDARY_TEXTS)
         if any(s.category in topics for s in recognizer.recognize(normalize_text(text)))
     }
     assert kept == topical
-    assert {0, 1, 7, 9} <= topical and not {2, 3, 4, 5, 6, 8} & topical
+    assert {0, 1, 7, 9, 11, 12} <= topical and not {2, 3, 4, 5, 6, 8, 13, 14} & topical
+    long_batch = RECORD_SEPARATOR.join([*BOUNDARY_TEXTS, "无关的话" * 1500])  # the array engine
+    assert (normalize_codes(long_batch) == encode(normalize_text(long_batch))).all()
+
+
+@pytest.mark.parametrize("engine", [literal_matcher, AhoCorasickLiterals], ids=["default", "dfa"])
+def test_bytes_of_two_neighbouring_characters_are_no_hit(
+    packs: list[Pack], engine: MatcherFactory
+) -> None:
+    """Scanned as UTF-16, 验血 (units 9A8C 8840: bytes 8C 9A 40 88) also lies across the units
+    of 谀䂚丈 (8C00 409A 4E88) at an odd byte offset: that is no occurrence of the term."""
+    prefilter = TopicPrefilter(packs, matcher=engine)
+    across = "\u8c00\u409a\u4e88"
+    assert b"\x8c\x9a\x40\x88" in across.encode("utf-16-le")
+    assert prefilter.hits(encode(across)) == []
+    assert prefilter.hits(encode(across + "验血")) == [3]
 
 
 OFFSET_TEXTS = [

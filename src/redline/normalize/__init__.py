@@ -6,7 +6,7 @@ leetspeak and look-alike letters) so that recognisers match one canonical form, 
 `Normalized.to_original` still shows a reviewer the characters that were really posted.
 """
 
-from redline.normalize.api import RECORD_SEPARATOR, normalize, normalize_text
+from redline.normalize.api import RECORD_SEPARATOR, normalize, normalize_codes, normalize_text
 from redline.normalize.rules import preload
 
-__all__ = ["RECORD_SEPARATOR", "normalize", "normalize_text", "preload"]
+__all__ = ["RECORD_SEPARATOR", "normalize", "normalize_codes", "normalize_text", "preload"]

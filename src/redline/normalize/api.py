@@ -1,4 +1,4 @@
-"""`normalize` and `normalize_text`: the canonical text every recogniser reads.
+"""`normalize`, `normalize_text` and `normalize_codes`: the canonical text every recogniser reads.
 
 Two engines run the same passes: the array engine (NumPy over the whole buffer, for the batch
 prefilter's buffers of thousands of posts) and the string engine (regexes over one post,
@@ -24,14 +24,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
 from redline.normalize import array_passes, string_passes
-from redline.normalize.buffer import CodeBuffer, decode
+from redline.normalize.buffer import CODE_DTYPE, CodeBuffer, Codes, decode, encode
 from redline.normalize.charmap import CharMap, charmap
 from redline.normalize.string_passes import MappedText
 from redline.normalize.tables import RECORD_SEPARATOR
 from redline.types import Normalized
 
-__all__ = ["RECORD_SEPARATOR", "normalize", "normalize_text"]
+__all__ = ["RECORD_SEPARATOR", "normalize", "normalize_codes", "normalize_text"]
 
 ARRAY_ENGINE_MIN_LENGTH = 4096
 """From this length on, `normalize_text` uses the array engine (measured crossover ~1-2k)."""
@@ -63,13 +65,17 @@ STRING_PASSES: tuple[Callable[[MappedText, CharMap], None], ...] = (
 
 def normalize_with_arrays(text: str) -> str:
     """The array engine: a few NumPy scans per pass, whatever the length."""
+    return decode(_codes_with_arrays(text))
+
+
+def _codes_with_arrays(text: str) -> Codes:
     buf = CodeBuffer.from_text(text, with_map=False)
     tables = charmap()
     for normalization_pass in ARRAY_PASSES:
         if len(buf) == 0:
             break
         normalization_pass(buf, tables)
-    return decode(buf.codes)
+    return buf.codes
 
 
 def _normalize_with_strings(text: str, *, with_map: bool) -> MappedText:
@@ -88,20 +94,33 @@ def normalize_with_strings(text: str) -> str:
 
 
 def normalize_text(text: str) -> str:
-    """Canonical text without the offset map: the batch prefilter's hot path.
+    """Canonical text without the offset map.
 
     Posts joined with RECORD_SEPARATOR normalise exactly as they would one by one.
     """
     if len(text) < ARRAY_ENGINE_MIN_LENGTH:
         return normalize_with_strings(text)
-    chunks: list[str] = []
+    return decode(normalize_codes(text))
+
+
+_SEPARATOR_CODE = np.array([ord(RECORD_SEPARATOR)], dtype=CODE_DTYPE)
+
+
+def normalize_codes(text: str) -> Codes:
+    """`normalize_text` as code points: the batch prefilter's hot path, which scans the array
+    itself, so the text never becomes a str (nor UTF-8) in between."""
+    if len(text) < ARRAY_ENGINE_MIN_LENGTH:
+        return encode(normalize_with_strings(text))
+    chunks: list[Codes] = []
     start = 0
     while start <= len(text):
         cut = text.find(RECORD_SEPARATOR, start + ARRAY_CHUNK_LENGTH)
         cut = len(text) if cut == -1 else cut
-        chunks.append(normalize_with_arrays(text[start:cut]))
+        if chunks:
+            chunks.append(_SEPARATOR_CODE)
+        chunks.append(_codes_with_arrays(text[start:cut]))
         start = cut + 1
-    return RECORD_SEPARATOR.join(chunks)
+    return chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
 
 
 def normalize(text: str) -> Normalized:

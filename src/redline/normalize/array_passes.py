@@ -72,7 +72,8 @@ def fold_characters(buf: CodeBuffer, charmap: CharMap) -> None:
     sees plain simplified lower-case text. Both engines use this pass.
     """
     raw = buf.codes
-    buf.codes = charmap.fold[raw]
+    # mode="clip" only skips the bounds check: the table covers every code point
+    buf.codes = np.take(charmap.fold, raw, mode="clip")
     if len(buf.codes) == 0 or buf.codes.max() < EXPAND_BASE:
         return  # the common case: nothing deleted, nothing expanded
     deleted = buf.codes == DELETE

@@ -62,7 +62,8 @@ class CodeBuffer:
         """Kind flags with PAD zeros on each side: position p is at index p + PAD."""
         if self._kinds is None or self._kind_table is not charmap.kinds:
             self._kinds = np.zeros(len(self.codes) + 2 * PAD, dtype=np.uint16)
-            np.take(charmap.kinds, self.codes, out=self._kinds[PAD:-PAD])
+            # mode="clip" only skips the bounds check: the table covers every code point
+            np.take(charmap.kinds, self.codes, out=self._kinds[PAD:-PAD], mode="clip")
             self._kind_table = charmap.kinds
         return self._kinds
 

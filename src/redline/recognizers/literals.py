@@ -21,9 +21,12 @@ from redline.derived import derived
 Match = tuple[int, int, int]
 """(pattern index, start byte, end byte)."""
 
+Buffer = bytes | memoryview
+"""What is scanned: bytes, or a byte view of an array (scanned in place, not copied)."""
+
 
 class LiteralMatcher(Protocol):
-    def matches(self, buffer: bytes) -> list[Match]: ...
+    def matches(self, buffer: Buffer) -> list[Match]: ...
 
 
 class AhoCorasickLiterals:
@@ -36,7 +39,7 @@ class AhoCorasickLiterals:
             implementation=ahocorasick_rs.Implementation.DFA,
         )
 
-    def matches(self, buffer: bytes) -> list[Match]:
+    def matches(self, buffer: Buffer) -> list[Match]:
         return self._automaton.find_matches_as_indexes(buffer, overlapping=True)
 
 
@@ -59,12 +62,17 @@ class HyperscanLiterals:
 
     def _compile(self, words: Sequence[bytes]) -> Any:
         database = self._hyperscan.Database(mode=self._hyperscan.HS_MODE_BLOCK)
-        database.compile(
-            expressions=list(words), ids=list(range(len(words))), flags=0, literal=True
-        )
+        ids = list(range(len(words)))
+        if any(b"\0" in word for word in words):
+            # python-hyperscan hands literals to Hyperscan as C strings, which end at a NUL
+            # byte (every ASCII character in UTF-16 holds one): spell each byte as an escape
+            escaped = [b"".join(b"\\x%02x" % byte for byte in word) for word in words]
+            database.compile(expressions=escaped, ids=ids, flags=0)
+        else:
+            database.compile(expressions=list(words), ids=ids, flags=0, literal=True)
         return database
 
-    def matches(self, buffer: bytes) -> list[Match]:
+    def matches(self, buffer: Buffer) -> list[Match]:
         scratch = getattr(self._scratch, "space", None)
         if scratch is None:
             scratch = self._scratch.space = self._hyperscan.Scratch(self._database)

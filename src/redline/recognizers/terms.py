@@ -9,13 +9,17 @@ the lexicon.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import astuple, dataclass, fields
 from importlib import resources
 from typing import TYPE_CHECKING, ClassVar
 
+import numpy as np
+from numpy.typing import NDArray
+
 from redline.derived import derived_table, fingerprint, package_stamp
 from redline.normalize import normalize_text
+from redline.normalize.buffer import Codes, decode
 from redline.recognizers.literals import LiteralMatcher, Match, literal_matcher
 from redline.types import Signal
 from redline.variants import (
@@ -184,13 +188,13 @@ MatcherFactory = Callable[[Sequence[bytes]], LiteralMatcher]
 
 
 def _compiled(
-    words: Sequence[str], matcher: MatcherFactory
+    words: Sequence[str], matcher: MatcherFactory, encoding: str = "utf-8"
 ) -> tuple[list[bool], list[bool], LiteralMatcher | None]:
     """What both term matchers keep of their words: whether each starts and ends with a Latin
-    word character (those matches need a word boundary), and the matcher over their UTF-8."""
+    word character (those matches need a word boundary), and the matcher over their bytes."""
     latin_start = [_is_word_char(w[0]) for w in words]
     latin_end = [_is_word_char(w[-1]) for w in words]
-    encoded = [w.encode("utf-8", "surrogatepass") for w in words]
+    encoded = [w.encode(encoding, "surrogatepass") for w in words]
     return latin_start, latin_end, matcher(encoded) if encoded else None
 
 
@@ -263,46 +267,63 @@ def _in_characters(found: list[Match], data: bytes) -> list[Match]:
 class TopicPrefilter:
     """The cascade's first stage: which texts of a batch mention any topic term at all.
 
-    It scans one joined, UTF-8 encoded buffer for every spelling of every topic term (byte
-    matching skips the character-offset bookkeeping, several times faster on Chinese text;
-    `literals` picks the engine) and applies to each match the same word-boundary and
-    glued-initials checks as `TermRecognizer`, so it clears exactly the texts in which the full
-    recogniser finds no topic term. Without the checks, pinyin initials inside ordinary Latin
-    words ("nt" in "fuentes", "nb" in "#nba") made six times more candidates than there were
-    topical posts.
+    It scans the batch's normalised code points (`normalize_codes`, posts joined by the record
+    separator) for every spelling of every topic term, as UTF-16 code units: the array converts
+    to them in one step, where UTF-8 would cost a str and an encoding of the whole batch, and
+    Chinese takes two bytes a character, not three (`literals` picks the engine). It applies to
+    each match the same word-boundary and glued-initials checks as `TermRecognizer`, so it
+    clears exactly the texts in which the full recogniser finds no topic term. Without the
+    checks, pinyin initials inside ordinary Latin words ("nt" in "fuentes", "nb" in "#nba")
+    made six times more candidates than there were topical posts.
     """
 
     def __init__(self, packs: Sequence[Pack], *, matcher: MatcherFactory = literal_matcher) -> None:
         table = term_table(packs)
         words = [table.words[i] for i in table.topic_words]
         self._glued_only = table.topic_glued_only
-        self._latin_start, self._latin_end, self._matcher = _compiled(words, matcher)
+        self._latin_start, self._latin_end, self._matcher = _compiled(words, matcher, _UNITS)
 
-    def hits(self, buffer: bytes) -> Iterable[int]:
-        """Byte offsets where topic terms start in the UTF-8 `buffer`, checked as the recogniser
-        checks them (a byte of a multi-byte character is never an ASCII word character)."""
-        if self._matcher is None:
-            return ()
-        size = len(buffer)
+    def hits(self, codes: Codes) -> list[int]:
+        """Positions in `codes` where topic terms start, checked as the recogniser checks them."""
+        if self._matcher is None or len(codes) == 0:
+            return []
+        units, seconds = _utf16_units(codes)
+        size = len(codes)
         found = []
-        for index, start, end in self._matcher.matches(buffer):
-            if self._latin_start[index] and start > 0 and _is_word_char(chr(buffer[start - 1])):
+        for index, start, end in self._matcher.matches(memoryview(units).cast("B")):
+            if start % 2:
+                continue  # bytes of two neighbouring code units: not a character match
+            start, end = start // 2, end // 2
+            if len(seconds):  # an astral character takes two units: back to code positions
+                start -= int(np.searchsorted(seconds, start))
+                end -= int(np.searchsorted(seconds, end))
+            if self._latin_start[index] and start > 0 and int(codes[start - 1]) in _WORD_CODES:
                 continue
-            if self._latin_end[index] and end < size and _is_word_char(chr(buffer[end])):
+            if self._latin_end[index] and end < size and int(codes[end]) in _WORD_CODES:
                 continue
-            if self._glued_only[index] and not _touches_hanzi(buffer, start, end):
+            if self._glued_only[index] and not _touches_hanzi(codes, start, end):
                 continue
             found.append(start)
         return found
 
 
-def _touches_hanzi(buffer: bytes, start: int, end: int) -> bool:
+_UNITS = "utf-16-le"
+_WORD_CODES = frozenset(code for code in range(128) if _is_word_char(chr(code)))
+
+
+def _utf16_units(codes: Codes) -> tuple[NDArray[np.uint16], NDArray[np.intp]]:
+    """`codes` as UTF-16 code units, and the unit positions of the second half of each
+    astral character (few: emoji the normaliser kept, rare ideographs)."""
+    if len(codes) == 0 or int(codes.max()) <= 0xFFFF:
+        return codes.astype("<u2"), np.empty(0, dtype=np.intp)
+    units = np.frombuffer(decode(codes).encode(_UNITS, "surrogatepass"), dtype="<u2")
+    astral = np.flatnonzero(codes > 0xFFFF)
+    return units, astral + np.arange(1, len(astral) + 1)
+
+
+def _touches_hanzi(codes: Codes, start: int, end: int) -> bool:
     """Whether the character just before `start` or just from `end` is a Chinese character."""
-    before = start - 1
-    while before > 0 and 0x80 <= buffer[before] < 0xC0:  # back over continuation bytes
-        before -= 1
-    after = end + 1
-    while after < len(buffer) and 0x80 <= buffer[after] < 0xC0:
-        after += 1
-    chars = (buffer[before:start] if start > 0 else b"", buffer[end:after])
-    return any(c and is_hanzi(c.decode("utf-8", "surrogatepass")) for c in chars)
+    return bool(
+        (start > 0 and is_hanzi(chr(codes[start - 1])))
+        or (end < len(codes) and is_hanzi(chr(codes[end])))
+    )
