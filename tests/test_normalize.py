@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from redline.normalize import RECORD_SEPARATOR, api, normalize, normalize_text
+from redline.normalize import RECORD_SEPARATOR, api, normalize, normalize_codes, normalize_text
 from redline.normalize.api import (
     ARRAY_ENGINE_MIN_LENGTH,
     normalize_with_arrays,
@@ -156,6 +156,8 @@ def test_long_buffer_uses_the_array_engine_and_matches_posts(
     assert len(buffer) >= ARRAY_ENGINE_MIN_LENGTH
     assert normalize_text(buffer).split(RS) == [normalize_text(p) for p in posts]
     assert normalize_text(buffer + RS) == normalize_text(buffer) + RS
+    for text in (buffer, posts[0]):  # the array engine's code points, and the string engine's
+        assert normalize_codes(text).tolist() == [ord(c) for c in normalize_text(text)]
 
 
 @settings(max_examples=300, deadline=None)
