@@ -117,6 +117,35 @@ def test_sigkill_at_random_moments_then_resume_decides_every_record_once(
     assert f"read {len(ids) + bad:,}, decided {len(ids):,}, rejected {bad:,}" in final.stderr
 
 
+SMALL_SLICES = (
+    "import sys, redline.run.chunks as chunks; chunks.MIN_SLICE_BYTES = 2048; "
+    "from redline.cli import main; sys.exit(main())"
+)
+"""`redline` with slices of a few dozen lines, so that two workers on a small feed hand back
+many slices, each numbering its lines from its own start."""
+
+
+def test_sigkill_of_two_workers_on_many_slices_then_resume_numbers_every_line_once(
+    tmp_path: Path, tiny_model_path: Path
+) -> None:
+    source, output, folder = tmp_path / "feed.jsonl", tmp_path / "out.jsonl", tmp_path / "ck"
+    ids, bad = write_feed(source, 8_000, seed=4)
+    scan = scan_command(source, output, folder, tiny_model_path, workers=2)
+    command = [sys.executable, "-c", SMALL_SLICES, *scan[3:]]
+    rng = random.Random(4)
+    for _ in range(3):
+        kill_at_random_moment(command, folder, rng)
+    final = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert final.returncode == 3, final.stderr
+    data = output.read_bytes()
+    assert [json.loads(line)["id"] for line in data.splitlines()] == ids
+    rejects = Path(rejects_path(str(output))).read_text(encoding="utf-8").splitlines()
+    lines = [json.loads(line)["line"] for line in rejects]
+    assert lines == [index + 1 for index in range(8_000) if index % 97 == 50]  # as written
+    assert len(lines) == bad
+    assert f"read {len(ids) + bad:,}, decided {len(ids):,}, rejected {bad:,}" in final.stderr
+
+
 class Crash(Exception):
     """Stands in for a crash in the middle of a run."""
 

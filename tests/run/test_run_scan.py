@@ -260,10 +260,13 @@ def test_line_blocks_cut_every_size_lines_whatever_the_read_size(
 def test_chunks_by_reference_decode_as_the_blocks_themselves(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Slices number their lines from their own start and end with a `SliceEnd`; resolved in
+    order through `advance`, they give the line numbers and positions of line-counted blocks."""
+    import dataclasses
     import gzip
 
     from redline.run import chunks
-    from redline.run.chunks import JsonlSlice, iter_chunks
+    from redline.run.chunks import JsonlSlice, SliceEnd, advance, iter_chunks
 
     monkeypatch.setattr(chunks, "MIN_SLICE_BYTES", 1)  # several slices of a small file
 
@@ -275,13 +278,23 @@ def test_chunks_by_reference_decode_as_the_blocks_themselves(
     zipped.write_bytes(gzip.compress(data))
 
     def decoded(path: Path, by_reference: bool) -> list[tuple[type, Any, Any]]:
+        """(kind, columns with absolute line numbers, position after) of every chunk."""
         found = iter_chunks([(str(path), "jsonl")], size=5, carry=["n"], by_reference=by_reference)
-        return [(type(c), c.decode(), position) for c, position in found]
+        position, result = Position(), []
+        for chunk, end in found:
+            columns = chunk.decode()
+            position, before = advance(position, end, columns.span)
+            columns.lines = [n + before for n in columns.lines]
+            columns.rejects = [
+                dataclasses.replace(r, line=r.line + before) for r in columns.rejects
+            ]
+            result.append((type(chunk), columns, position, end))
+        return result
 
     def joined(chunks: list[tuple[type, Any, Any]]) -> tuple[list[Any], ...]:
         """The records, rejects and carried values of all chunks, in order: slices are cut
         by bytes, blocks by lines, so only the whole must agree."""
-        columns = [c for _, c, _ in chunks]
+        columns = [c for _, c, _, _ in chunks]
         return (
             [i for c in columns for i in c.ids],
             [t for c in columns for t in c.texts],
@@ -291,14 +304,18 @@ def test_chunks_by_reference_decode_as_the_blocks_themselves(
         )
 
     by_value, by_reference = decoded(plain, False), decoded(plain, True)
-    assert {kind for kind, _, _ in by_value} == {JsonlChunk}
-    assert {kind for kind, _, _ in by_reference} == {JsonlSlice}
+    assert {kind for kind, _, _, _ in by_value} == {JsonlChunk}
+    assert {kind for kind, _, _, _ in by_reference} == {JsonlSlice}
+    assert {type(end) for _, _, _, end in by_reference} == {SliceEnd}
     assert joined(by_reference) == joined(by_value)
     assert by_reference[-1][2] == by_value[-1][2] == Position(0, len(data), 23)
-    for _, columns, position in by_reference:  # each slice ends after a whole line
+    for _, columns, position, _ in by_reference:  # each slice ends after a whole line
         assert position.offset == len(data) or data[position.offset - 1 : position.offset] == b"\n"
+        assert position.line == data[: position.offset].count(b"\n") + (
+            position.offset == len(data)
+        )
         assert not columns.lines or max(columns.lines) <= position.line
     assert len(by_reference) > 2
     assert joined(by_reference)[2][:4] == [1, 2, 3, 4]
     assert [r.line for r in joined(by_reference)[4]] == [5]
-    assert {kind for kind, _, _ in decoded(zipped, True)} == {JsonlChunk}  # offsets of a gzip
+    assert {kind for kind, _, _, _ in decoded(zipped, True)} == {JsonlChunk}  # offsets of a gzip

@@ -4,8 +4,9 @@ resumable scans.
 The reading process does as little as it can per record, since it is the one part of a
 parallel scan that does not scale: JSONL chunks are raw lines (parsed in the worker), Parquet
 chunks are Arrow record batches. Only CSV is parsed where it is read, because a quoted field
-may span lines. Each chunk comes with the `Position` just after it, which is what a checkpoint
-records and what a resumed run starts from.
+may span lines. Each chunk comes with where it ends: the `Position` just after it, which is what
+a checkpoint records and what a resumed run starts from, or, for a `JsonlSlice`, a `SliceEnd`
+that becomes that position once a worker has counted the slice's lines (`advance`).
 
 A worker turns a chunk into `Columns`: ids and texts of the good records (no `Post` per
 record), their line (row) numbers, the columns to carry into the output, and a `Reject` for
@@ -61,6 +62,32 @@ class Position:
     line: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class SliceEnd:
+    """Where a `JsonlSlice` ends: the reading process knows the byte offset when it cuts the
+    slice, but not how many lines it holds; the worker counts them (it splits them anyway)."""
+
+    file: int
+    offset: int
+
+
+ChunkEnd = Position | SliceEnd
+
+
+def advance(previous: Position, end: ChunkEnd, lines: int) -> tuple[Position, int]:
+    """The position after a chunk, and how many lines of its file come before the chunk.
+
+    Results come back in input order, so `previous` is the position after the chunk before.
+    A `Position` end is whole already (its chunk numbered its lines from its file's start: 0
+    to add). A `SliceEnd` takes its line count from `previous` plus the `lines` the worker
+    counted (`Columns.span`); the lines before it are what the slice's own line numbers, from
+    1, are moved on by."""
+    if isinstance(end, Position):
+        return end, 0
+    before = previous.line if previous.file == end.file else 0
+    return Position(end.file, end.offset, before + lines), before
+
+
 @dataclass(slots=True)
 class Columns:
     """A decoded chunk: the good records as columns, plus a reject for each bad one.
@@ -76,6 +103,9 @@ class Columns:
     lines: Sequence[int] = ()
     """The line (JSONL, CSV) or row (Parquet) number of each good record, numbered as rejects
     are: what a record set aside after decoding is reported at."""
+    span: int = 0
+    """How many lines a JSONL chunk held, blank ones included (0 for other chunks): what a
+    `SliceEnd` needs to become a `Position`."""
 
     @property
     def read(self) -> int:
@@ -89,6 +119,7 @@ class Columns:
             sorted([*self.rejects, *rejects], key=lambda reject: reject.line),
             {name: _take(values, keep) for name, values in self.carried.items()},
             [self.lines[i] for i in keep],
+            self.span,
         )
 
 
@@ -105,12 +136,14 @@ def _take(values: Any, keep: Sequence[int]) -> Any:
 class JsonlChunk:
     """Raw JSONL lines as one block of bytes, numbered from `first_line`; blank lines are
     skipped when decoded. One bytes object, not a list of lines, so the reading process neither
-    splits nor pickles record by record: the worker does that."""
+    splits nor pickles record by record: the worker does that. `at_file_start` says whether the
+    first line is its file's first, the one line that may start with a byte-order mark."""
 
     source: str
     first_line: int
     data: bytes
     carry: tuple[str, ...] = ()
+    at_file_start: bool = True
 
     @property
     def lines(self) -> list[bytes]:
@@ -128,7 +161,8 @@ class JsonlChunk:
         carried: dict[str, list[Any]] = {column: [] for column in self.carry}
         loads, decode_error = orjson.loads, orjson.JSONDecodeError
         number = self.first_line - 1
-        for line in self.lines:
+        lines = self.lines
+        for line in lines:
             number += 1
             try:
                 record = loads(line)
@@ -148,7 +182,8 @@ class JsonlChunk:
                 if not line or line.isspace():
                     continue
                 try:
-                    record = loads_leniently(line, first_line=number == 1)
+                    first = number == self.first_line and self.at_file_start
+                    record = loads_leniently(line, first_line=first)
                     record_id, text = record_fields(record)
                 except BadRecord as exc:
                     rejects.append(Reject(self.source, number, str(exc), raw_line(line)))
@@ -162,7 +197,7 @@ class JsonlChunk:
             if carried:
                 for column, values in carried.items():
                     values.append(record.get(column))
-        return Columns(ids, texts, rejects, dict(carried), numbers)
+        return Columns(ids, texts, rejects, dict(carried), numbers, len(lines))
 
     def raw_of(self, columns: Columns, index: int) -> str:
         """The raw line of good record `index` of `columns` (decoded from this chunk)."""
@@ -175,11 +210,12 @@ class JsonlSlice:
 
     Handing a worker 40 bytes instead of the block itself takes the pickling and the pipe out
     of the reading process, which had become the brake on two workers once screening got
-    cheap; the worker reads the block from the page cache.
+    cheap; the worker reads the block from the page cache. Its lines are numbered from 1 at the
+    slice's start: only the reading process, taking results back in order, knows how many
+    lines came before (`advance`), and it never counts them itself.
     """
 
     source: str
-    first_line: int
     path: str
     offset: int
     length: int
@@ -191,7 +227,7 @@ class JsonlSlice:
             data = stream.read(self.length)
         if len(data) != self.length:
             raise InputError(f"{self.source} changed while it was read")
-        return JsonlChunk(self.source, self.first_line, data, self.carry)
+        return JsonlChunk(self.source, 1, data, self.carry, self.offset == 0)
 
     def decode(self) -> Columns:
         return self.chunk().decode()
@@ -294,10 +330,11 @@ def iter_chunks(
     carry: Sequence[str] = (),
     start: Position | None = None,
     by_reference: bool = False,
-) -> Iterator[tuple[Chunk, Position]]:
+) -> Iterator[tuple[Chunk, ChunkEnd]]:
     """Chunks of up to `size` records of every input in `plan` (path, format), in order, each
-    with the position just after it; from `start` when resuming. With `by_reference`, blocks
-    of plain (not gzipped) JSONL files come as `JsonlSlice`s, for other processes to read."""
+    with where it ends (see `advance`); from `start` when resuming. With `by_reference`, plain
+    (not gzipped) JSONL files come as `JsonlSlice`s of about `size` lines (and at least
+    `MIN_SLICE_BYTES`), for other processes to read, each with a `SliceEnd`."""
     start = start or Position()
     carry = tuple(carry)
     for index, (path, fmt) in enumerate(plan):
@@ -322,20 +359,17 @@ def _jsonl_chunks(
     carry: tuple[str, ...],
     resume: Position,
     sliced: bool = False,
-) -> Iterator[tuple[Chunk, Position]]:
+) -> Iterator[tuple[Chunk, ChunkEnd]]:
     offset, line = resume.offset, resume.line
     if sliced:
-        for length, count in _sliced_blocks(path, offset, size, MIN_SLICE_BYTES):
-            chunk: Chunk = JsonlSlice(source, line + 1, path, offset, length, carry)
-            yield chunk, Position(index, offset + length, line + count)
-            offset += length
-            line += count
+        for start, length in _probed_slices(path, offset, size, MIN_SLICE_BYTES):
+            yield JsonlSlice(source, path, start, length, carry), SliceEnd(index, start + length)
         return
     with _open_binary(path) as stream:
         if resume.offset:
             stream.seek(resume.offset)
         for block, count in _line_blocks(stream, size):
-            chunk = JsonlChunk(source, line + 1, bytes(block), carry)
+            chunk = JsonlChunk(source, line + 1, bytes(block), carry, offset == 0)
             yield chunk, Position(index, offset + len(block), line + count)
             offset += len(block)
             line += count
@@ -368,58 +402,52 @@ def _line_blocks(stream: BinaryIO, size: int) -> Iterator[tuple[memoryview, int]
 _NEWLINE = ord("\n")
 
 
-def _sliced_blocks(
+def _probed_slices(
     path: str, start: int, size: int, min_bytes: int = 1
 ) -> Iterator[tuple[int, int]]:
-    """Whole-line blocks of about `size` lines each from byte `start` on, as (bytes, lines),
-    for workers to read themselves.
+    """Whole-line slices of about `size` lines each from byte `start` on, as (offset, bytes),
+    for workers to read and count themselves.
 
-    The process that hands out slices must not touch each line, or it becomes the brake on
-    the workers. It reads the file a large window at a time, cuts each block at its last
-    newline (`rfind`) and counts the block's lines with one NumPy pass; blocks are sized from
-    the average line of the first few MiB, so no pass looks for every line end. A block is at
-    least `min_bytes` long. (Windows are read, not memory-mapped: a mapped file that another
-    program truncates kills the reader with SIGBUS; a read just comes back short.)
+    The process that hands out slices must not read the input, or it becomes the brake on the
+    workers. It sizes slices from the average line of one window at `start` (at least
+    `min_bytes`, at most `MAX_SLICE_BYTES` each), then reads a few KiB at each cut to end the
+    slice after the next newline, reading on while a line is longer than that. A slice ends at
+    the end of the file as it was when slicing began, or earlier if the file shrinks meanwhile
+    (the workers' reads then say it changed). (Windows are read, not memory-mapped: a mapped
+    file that another program truncates kills the reader with SIGBUS; a read comes back short.)
     """
     with open(path, "rb") as stream:
         descriptor = stream.fileno()
         total = os.fstat(descriptor).st_size
-        position, block, window_bytes = start, 0, _WINDOW_BYTES
-        while position < total:
-            wanted = min(total - position, window_bytes)
-            window = os.pread(descriptor, wanted, position)
-            if not window:
-                return  # the file shrank under us: the workers' reads will say so
-            at_end = len(window) < wanted or position + len(window) == total
-            block = block or max(_bytes_per_line(window) * size, min_bytes)
-            done = 0
-            for end, count in _blocks_in_window(window, block, at_end):
-                yield end - done, count
-                done = end
-            position += done
-            # the window ran out: read the next one from here, twice as long if not even one
-            # block fitted in this one
-            window_bytes = _WINDOW_BYTES if done else window_bytes * 2
+        sample = os.pread(descriptor, _SAMPLE_BYTES, start)
+        target = min(max(_bytes_per_line(sample) * size, min_bytes), MAX_SLICE_BYTES)
+        offset = start
+        while offset < total:
+            end = _after_newline(descriptor, offset + target - 1)
+            if end is None:  # no newline up to the end: the rest is one slice
+                end = os.fstat(descriptor).st_size
+            end = min(end, total)
+            if end <= offset:
+                return  # the file shrank under us
+            yield offset, end - offset
+            offset = end
 
 
-def _blocks_in_window(window: bytes, block: int, at_end: bool) -> Iterator[tuple[int, int]]:
-    """(end, lines) of the blocks that end inside `window`, from its start."""
-    length, position = len(window), 0
-    while position < length:
-        limit = position + block
-        if limit > length and not at_end:
-            return  # the block may go on past the window
-        cut = window.rfind(b"\n", position, min(limit, length))
-        if cut < 0:  # a line longer than a block: take it whole
-            cut = window.find(b"\n", min(limit, length))
-            if cut < 0 and not at_end:
-                return
-        end = length if cut < 0 else cut + 1
-        yield end, _newlines(window, position, end) + (window[end - 1] != _NEWLINE)
-        position = end
+_SAMPLE_BYTES = 1 << 20
+_PROBE_BYTES = 1 << 12
 
 
-_WINDOW_BYTES = 16 << 20
+def _after_newline(descriptor: int, position: int) -> int | None:
+    """The offset just after the first newline at or after `position`; None if there is none.
+    A window of a few lines, doubled while a line goes on."""
+    size = _PROBE_BYTES
+    while window := os.pread(descriptor, size, position):
+        found = window.find(b"\n")
+        if found >= 0:
+            return position + found + 1
+        position, size = position + len(window), min(2 * size, 1 << 24)
+    return None
+
 
 MIN_SLICE_BYTES = 1 << 20
 """Slices for worker processes are at least this long (a few thousand posts): each one costs
@@ -427,14 +455,13 @@ the reading process a round trip through the pool, about a millisecond of its CP
 would otherwise take from the workers."""
 
 
-def _bytes_per_line(window: bytes) -> int:
-    sample = min(_BLOCK_BYTES, len(window))
-    return max(sample // max(_newlines(window, 0, sample), 1), 1)
+MAX_SLICE_BYTES = 1 << 25
+"""Slices are at most this long (but whole lines), so that a few long lines at the start of a
+file, which the slice size is estimated from, do not give slices too large to share out."""
 
 
-def _newlines(window: bytes, start: int, end: int) -> int:
-    """Newlines in `window[start:end]`, counted in place."""
-    return int(np.count_nonzero(np.frombuffer(window, np.uint8, end - start, start) == _NEWLINE))
+def _bytes_per_line(sample: bytes) -> int:
+    return max(len(sample) // max(sample.count(b"\n"), 1), 1)
 
 
 def _csv_chunks(

@@ -20,6 +20,7 @@ from redline.pipeline import Pipeline
 from redline.run.chunks import Chunk
 from redline.run.encode import encode_arrow, encode_csv, encode_jsonl, tally
 from redline.run.isolate import screen_columns
+from redline.run.reader import Reject
 from redline.run.writer import jsonl_chunk
 
 if TYPE_CHECKING:
@@ -44,14 +45,27 @@ class ScreenSpec:
 
 @dataclass(slots=True)
 class ChunkResult:
-    """A screened chunk: its encoded output (bytes, or an Arrow table for Parquet) and rejects."""
+    """A screened chunk: its encoded output (bytes, or an Arrow table for Parquet), its rejects
+    (numbered as the chunk numbers its lines) and how many input lines it held."""
 
     output: Any
-    rejects: bytes
+    rejects: list[Reject]
     read: int
     decided: int
     rejected: int
     by_verdict: dict[str, int]
+    lines: int = 0
+
+    def rejects_jsonl(self, lines_before: int = 0) -> bytes:
+        """The rejects as JSON lines, their line numbers moved on by `lines_before` (a slice's
+        lines are numbered from its own start; see `redline.run.chunks.advance`). Rejects are
+        few, so they are encoded here rather than in the worker."""
+        if not self.rejects:
+            return b""
+        records = (
+            {**reject.to_dict(), "line": reject.line + lines_before} for reject in self.rejects
+        )
+        return jsonl_chunk(records)[0]
 
 
 def screen_chunk(pipeline: Pipeline, output_format: str, chunk: Chunk) -> ChunkResult:
@@ -59,14 +73,14 @@ def screen_chunk(pipeline: Pipeline, output_format: str, chunk: Chunk) -> ChunkR
     reject (see `redline.run.isolate`)."""
     columns, decided = screen_columns(pipeline, chunk, chunk.decode())
     output = _ENCODERS[output_format](columns.ids, decided, columns.carried)
-    rejects, rejected = jsonl_chunk(reject.to_dict() for reject in columns.rejects)
     return ChunkResult(
         output=output,
-        rejects=rejects,
+        rejects=columns.rejects,
         read=columns.read,
         decided=len(columns.ids),
-        rejected=rejected,
+        rejected=len(columns.rejects),
         by_verdict=tally(len(columns.ids), decided),
+        lines=columns.span,
     )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from redline.pipeline import Pipeline
 from redline.run.checkpoint import Checkpoint, CheckpointError, Progress, fingerprint
-from redline.run.chunks import Position, iter_chunks
+from redline.run.chunks import Position, advance, iter_chunks
 from redline.run.encode import DECISION_KEYS, csv_header
 from redline.run.output import LineOutput, ParquetOutput, ParquetParts, RejectOutput
 from redline.run.parallel import ChunkResult, ScreenSpec, screen_in_order
@@ -107,11 +107,10 @@ def run_scan(
     last_commit, parts_committed = time.monotonic(), getattr(sink, "parts", 0)
     complete = False
     try:
-        for position, result in screen_in_order(
-            chunks, spec, workers=job.workers, pipeline=pipeline
-        ):
+        for end, result in screen_in_order(chunks, spec, workers=job.workers, pipeline=pipeline):
+            position, lines_before = advance(position, end, result.lines)
             sink.write(result.output)
-            rejects.write(result.rejects)
+            rejects.write(result.rejects_jsonl(lines_before))
             _add(summary, result)
             if on_progress is not None:
                 on_progress(result.read)
