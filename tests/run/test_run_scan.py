@@ -11,6 +11,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from redline.pipeline import Pipeline
 from redline.run.chunks import ArrowChunk, JsonlChunk, Position
@@ -257,6 +259,36 @@ def test_line_blocks_cut_every_size_lines_whatever_the_read_size(
     assert second == [b'{"b": 2}\r', b"xyz"]
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=st.lists(st.sampled_from([b"", b"a", b"\r", b"{}", b"xyz" * 30]), max_size=40),
+    final_newline=st.booleans(),
+    size=st.integers(1, 7),
+    block_bytes=st.integers(1, 64),
+)
+def test_line_blocks_hold_exactly_size_lines_each(
+    lines: list[bytes], final_newline: bool, size: int, block_bytes: int
+) -> None:
+    """Whatever the lines' lengths (so however far off the guessed run length is), every run
+    but the last holds exactly `size` lines and ends with a newline, and the runs are the data."""
+    import io
+
+    from redline.run import chunks
+
+    data = b"\n".join(lines) + (b"\n" if final_newline and lines else b"")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(chunks, "_BLOCK_BYTES", block_bytes)
+        blocks = [
+            (bytes(block), count) for block, count in chunks._line_blocks(io.BytesIO(data), size)
+        ]
+    assert b"".join(block for block, _ in blocks) == data
+    for block, count in blocks[:-1]:
+        assert count == size and block.count(b"\n") == size and block.endswith(b"\n")
+    if blocks:
+        last, count = blocks[-1]
+        assert count == last.count(b"\n") + (not last.endswith(b"\n")) and 0 < count <= size
+
+
 def test_chunks_by_reference_decode_as_the_blocks_themselves(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -279,7 +311,8 @@ def test_chunks_by_reference_decode_as_the_blocks_themselves(
 
     def decoded(path: Path, by_reference: bool) -> list[tuple[type, Any, Any]]:
         """(kind, columns with absolute line numbers, position after) of every chunk."""
-        found = iter_chunks([(str(path), "jsonl")], size=5, carry=["n"], by_reference=by_reference)
+        slices = chunks.MIN_SLICE_BYTES if by_reference else None
+        found = iter_chunks([(str(path), "jsonl")], size=5, carry=["n"], min_slice_bytes=slices)
         position, result = Position(), []
         for chunk, end in found:
             columns = chunk.decode()

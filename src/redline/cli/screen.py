@@ -39,7 +39,12 @@ def scan(
             "--format", help="Input format: jsonl, csv or parquet (default: by extension)"
         ),
     ] = None,
-    batch_size: Annotated[int, typer.Option(min=1, help="Records per batch")] = 2000,
+    batch_size: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Records per batch (about that many for plain JSONL files, cut by bytes)"
+        ),
+    ] = 2000,
     workers: Annotated[
         int, typer.Option("--workers", "-w", min=0, help="Worker processes (0: one per core)")
     ] = 1,

@@ -329,12 +329,16 @@ def iter_chunks(
     size: int,
     carry: Sequence[str] = (),
     start: Position | None = None,
-    by_reference: bool = False,
+    min_slice_bytes: int | None = None,
 ) -> Iterator[tuple[Chunk, ChunkEnd]]:
     """Chunks of up to `size` records of every input in `plan` (path, format), in order, each
-    with where it ends (see `advance`); from `start` when resuming. With `by_reference`, plain
-    (not gzipped) JSONL files come as `JsonlSlice`s of about `size` lines (and at least
-    `MIN_SLICE_BYTES`), for other processes to read, each with a `SliceEnd`."""
+    with where it ends (see `advance`); from `start` when resuming.
+
+    With `min_slice_bytes`, plain (not gzipped) JSONL files come as `JsonlSlice`s of about
+    `size` lines and at least that many bytes, each with a `SliceEnd`: whoever decodes one (a
+    worker process, or the scan itself) reads it whole from where it lies, one read, where
+    cutting lines out of a stream buffer copied every byte twice and looked at each
+    (`min_slice_bytes_for`)."""
     start = start or Position()
     carry = tuple(carry)
     for index, (path, fmt) in enumerate(plan):
@@ -347,8 +351,9 @@ def iter_chunks(
         elif fmt == "csv":
             yield from _csv_chunks(path, source, index, size, carry, resume)
         else:
-            sliced = by_reference and path != STDIN and not path.lower().endswith(".gz")
-            yield from _jsonl_chunks(path, source, index, size, carry, resume, sliced)
+            sliced = path != STDIN and not path.lower().endswith(".gz")
+            slice_bytes = min_slice_bytes if sliced else None
+            yield from _jsonl_chunks(path, source, index, size, carry, resume, slice_bytes)
 
 
 def _jsonl_chunks(
@@ -358,11 +363,11 @@ def _jsonl_chunks(
     size: int,
     carry: tuple[str, ...],
     resume: Position,
-    sliced: bool = False,
+    min_slice_bytes: int | None = None,
 ) -> Iterator[tuple[Chunk, ChunkEnd]]:
     offset, line = resume.offset, resume.line
-    if sliced:
-        for start, length in _probed_slices(path, offset, size, MIN_SLICE_BYTES):
+    if min_slice_bytes is not None:
+        for start, length in _probed_slices(path, offset, size, min_slice_bytes):
             yield JsonlSlice(source, path, start, length, carry), SliceEnd(index, start + length)
         return
     with _open_binary(path) as stream:
@@ -453,6 +458,12 @@ MIN_SLICE_BYTES = 1 << 20
 """Slices for worker processes are at least this long (a few thousand posts): each one costs
 the reading process a round trip through the pool, about a millisecond of its CPU, which it
 would otherwise take from the workers."""
+
+
+def min_slice_bytes_for(workers: int) -> int:
+    """How long slices must be at least: `MIN_SLICE_BYTES` for worker processes; any length
+    for a scan that decodes its slices itself (it pays no round trip)."""
+    return MIN_SLICE_BYTES if workers > 1 else 1
 
 
 MAX_SLICE_BYTES = 1 << 25

@@ -16,7 +16,7 @@ from typing import Any
 
 from redline.pipeline import Pipeline
 from redline.run.checkpoint import Checkpoint, CheckpointError, Progress, fingerprint
-from redline.run.chunks import Position, advance, iter_chunks
+from redline.run.chunks import Position, advance, iter_chunks, min_slice_bytes_for
 from redline.run.encode import DECISION_KEYS, csv_header
 from redline.run.output import LineOutput, ParquetOutput, ParquetParts, RejectOutput
 from redline.run.parallel import ChunkResult, ScreenSpec, screen_in_order
@@ -101,7 +101,7 @@ def run_scan(
         size=job.batch_size,
         carry=job.carry,
         start=progress.position if progress else None,
-        by_reference=job.workers > 1,
+        min_slice_bytes=min_slice_bytes_for(job.workers),
     )
     position = progress.position if progress else Position()
     last_commit, parts_committed = time.monotonic(), getattr(sink, "parts", 0)
