@@ -37,7 +37,7 @@ class ScanJob:
     model: str | None = None
     carry: tuple[str, ...] = ()
     workers: int = 1
-    batch_size: int = 2000
+    batch_size: int = 4000
     checkpoint: str | None = None
     commit_seconds: float = 1.0
 
