@@ -9,6 +9,7 @@ the lexicon.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable, Sequence
 from dataclasses import astuple, dataclass, fields
 from importlib import resources
@@ -47,8 +48,13 @@ class TermTarget:
     """Counts only where a Chinese character touches the match (`variants.glued_initials`)."""
 
 
+_WORD_CHARS = frozenset(string.ascii_letters + string.digits)
+"""What a Latin term must not touch: ASCII letters and digits (a set: start-up asks it of
+every spelling's first and last character)."""
+
+
 def _is_word_char(char: str) -> bool:
-    return char.isascii() and char.isalnum()
+    return char in _WORD_CHARS
 
 
 def _has_cjk(text: str) -> bool:
@@ -192,8 +198,8 @@ def _compiled(
 ) -> tuple[list[bool], list[bool], LiteralMatcher | None]:
     """What both term matchers keep of their words: whether each starts and ends with a Latin
     word character (those matches need a word boundary), and the matcher over their bytes."""
-    latin_start = [_is_word_char(w[0]) for w in words]
-    latin_end = [_is_word_char(w[-1]) for w in words]
+    latin_start = [w[0] in _WORD_CHARS for w in words]
+    latin_end = [w[-1] in _WORD_CHARS for w in words]
     encoded = [w.encode(encoding, "surrogatepass") for w in words]
     return latin_start, latin_end, matcher(encoded) if encoded else None
 
@@ -308,7 +314,7 @@ class TopicPrefilter:
 
 
 _UNITS = "utf-16-le"
-_WORD_CODES = frozenset(code for code in range(128) if _is_word_char(chr(code)))
+_WORD_CODES = frozenset(map(ord, _WORD_CHARS))
 
 
 def _utf16_units(codes: Codes) -> tuple[NDArray[np.uint16], NDArray[np.intp]]:
