@@ -206,11 +206,13 @@ class JsonlChunk:
 
 @dataclass(frozen=True, slots=True)
 class JsonlSlice:
-    """A `JsonlChunk` by reference: where its bytes lie in a plain file, for worker processes.
+    """A `JsonlChunk` by reference: where its bytes lie in a plain file, read whole by whoever
+    decodes it.
 
     Handing a worker 40 bytes instead of the block itself takes the pickling and the pipe out
     of the reading process, which had become the brake on two workers once screening got
-    cheap; the worker reads the block from the page cache. Its lines are numbered from 1 at the
+    cheap; the worker reads the block from the page cache. (A one-worker scan reads its slices
+    the same way: one read each, no stream buffer.) Its lines are numbered from 1 at the
     slice's start: only the reading process, taking results back in order, knows how many
     lines came before (`advance`), and it never counts them itself.
     """
