@@ -12,7 +12,7 @@ import pytest
 from redline.run import chunks
 from redline.run.checkpoint import Checkpoint
 from redline.run.reader import Reject, read_records
-from redline.run.scan import ScanJob, run_scan
+from redline.run.scan import ScanJob, _fingerprint, run_scan
 from redline.run.writer import rejects_path
 
 
@@ -112,7 +112,10 @@ def test_two_workers_resumed_mid_file_number_lines_on_from_the_checkpoint(
     for count in (5, 4):
         with pytest.raises(Crash):
             run_scan(job("resumed", 2, True), on_progress=crash_after(count))
-        positions.append(Checkpoint(tmp_path / "ck").load(_fingerprint(job("resumed", 2, True))))
+        resumed_job = job("resumed", 2, True)
+        positions.append(
+            Checkpoint(tmp_path / "ck").load(_fingerprint(resumed_job, resumed_job.plan()))
+        )
     resumed = run_scan(job("resumed", 2, True))
     assert resumed.summary.to_dict() == whole.summary.to_dict()
     lines = [progress.position.line for progress in positions if progress is not None]
@@ -120,12 +123,6 @@ def test_two_workers_resumed_mid_file_number_lines_on_from_the_checkpoint(
     assert (tmp_path / "resumed.jsonl").read_bytes() == (tmp_path / "whole.jsonl").read_bytes()
     resumed_rejects = Path(rejects_path(str(tmp_path / "resumed.jsonl"))).read_bytes()
     assert resumed_rejects == Path(rejects_path(str(tmp_path / "whole.jsonl"))).read_bytes()
-
-
-def _fingerprint(job: ScanJob) -> str:
-    from redline.run.checkpoint import fingerprint
-
-    return fingerprint(job.settings(), [str(path) for path in job.inputs])
 
 
 def test_line_numbers_start_again_in_each_input_after_slices(
