@@ -3,8 +3,8 @@ each cut, lines counted by the workers."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 from hypothesis import given, settings
@@ -97,14 +97,14 @@ def test_slicing_reads_a_small_part_of_the_file(
     path = tmp_path / "in.jsonl"
     path.write_bytes(b"".join(b'{"id": "%d", "text": "a post"}\n' % i for i in range(100_000)))
     read: list[int] = []
-    real_pread = os.pread
+    real_read_at = chunks._read_at
 
-    def counting_pread(descriptor: int, length: int, offset: int) -> bytes:
-        window = real_pread(descriptor, length, offset)
+    def counting_read_at(stream: BinaryIO, position: int, size: int) -> bytes:
+        window = real_read_at(stream, position, size)
         read.append(len(window))
         return window
 
-    monkeypatch.setattr(chunks.os, "pread", counting_pread)
+    monkeypatch.setattr(chunks, "_read_at", counting_read_at)
     slices = list(chunks._probed_slices(str(path), 0, 2000))
     assert sum(length for _, length in slices) == path.stat().st_size
     assert len(read) <= len(slices) + 1  # a sample, then one window per cut

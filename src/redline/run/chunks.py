@@ -423,16 +423,15 @@ def _probed_slices(
     (the workers' reads then say it changed). (Windows are read, not memory-mapped: a mapped
     file that another program truncates kills the reader with SIGBUS; a read comes back short.)
     """
-    with open(path, "rb") as stream:
-        descriptor = stream.fileno()
-        total = os.fstat(descriptor).st_size
-        sample = os.pread(descriptor, _SAMPLE_BYTES, start)
+    with open(path, "rb", buffering=0) as stream:  # unbuffered: each probe reads what it asks
+        total = os.fstat(stream.fileno()).st_size
+        sample = _read_at(stream, start, _SAMPLE_BYTES)
         target = min(max(_bytes_per_line(sample) * size, min_bytes), MAX_SLICE_BYTES)
         offset = start
         while offset < total:
-            end = _after_newline(descriptor, offset + target - 1)
+            end = _after_newline(stream, offset + target - 1)
             if end is None:  # no newline up to the end: the rest is one slice
-                end = os.fstat(descriptor).st_size
+                end = os.fstat(stream.fileno()).st_size
             end = min(end, total)
             if end <= offset:
                 return  # the file shrank under us
@@ -444,11 +443,17 @@ _SAMPLE_BYTES = 1 << 20
 _PROBE_BYTES = 1 << 12
 
 
-def _after_newline(descriptor: int, position: int) -> int | None:
+def _read_at(stream: BinaryIO, position: int, size: int) -> bytes:
+    """Up to `size` bytes from `position` (a seek and a read: `os.pread` has no Windows)."""
+    stream.seek(position)
+    return stream.read(size) or b""
+
+
+def _after_newline(stream: BinaryIO, position: int) -> int | None:
     """The offset just after the first newline at or after `position`; None if there is none.
     A window of a few lines, doubled while a line goes on."""
     size = _PROBE_BYTES
-    while window := os.pread(descriptor, size, position):
+    while window := _read_at(stream, position, size):
         found = window.find(b"\n")
         if found >= 0:
             return position + found + 1
