@@ -8,6 +8,7 @@ the two cannot drift apart on the judgement calls.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -51,22 +52,27 @@ def preload() -> None:
 def readings(char: str) -> frozenset[str]:
     """Toneless pinyin readings of one Chinese character (all of them, for heteronyms); none
     for a character pypinyin does not know."""
-    return frozenset(_reading_table().get(char, "").split(",")) - {""}
+    chars, readings_of = _reading_table()
+    at = bisect_left(chars, char)
+    if at == len(chars) or chars[at] != char:
+        return frozenset()
+    return frozenset(readings_of[at].split(",")) - {""}
 
 
 @cache
-def _reading_table() -> dict[str, str]:
-    """{character: "reading,reading"} from pypinyin's dictionary, kept on disk once derived:
-    importing that dictionary costs half a second, loading the derived table milliseconds."""
+def _reading_table() -> tuple[str, list[str]]:
+    """Every character pypinyin knows, in code-point order, and its readings ("r1,r2") in the
+    same order, kept on disk once derived: importing pypinyin's dictionary costs half a
+    second; loading 42,000 entries as a JSON object cost a run 25 ms, as two strings 3."""
     return derived_table(
-        f"pinyin-readings-{package_stamp('pypinyin')}.json",
+        f"pinyin-readings-2-{package_stamp('pypinyin')}.json",
         _read_pypinyin,
-        encode=lambda table: table,
-        decode=lambda raw: dict(raw),
+        encode=lambda table: {"chars": table[0], "readings": "\n".join(table[1])},
+        decode=lambda raw: (raw["chars"], raw["readings"].split("\n")),
     )
 
 
-def _read_pypinyin() -> dict[str, str]:
+def _read_pypinyin() -> tuple[str, list[str]]:
     from pypinyin.contrib.tone_convert import to_normal
     from pypinyin.pinyin_dict import pinyin_dict
 
@@ -74,7 +80,8 @@ def _read_pypinyin() -> dict[str, str]:
     for code, marked in pinyin_dict.items():
         toneless = dict.fromkeys(to_normal(reading) for reading in marked.split(","))
         table[chr(code)] = ",".join(toneless)
-    return table
+    chars = sorted(table)
+    return "".join(chars), [table[char] for char in chars]
 
 
 def _leet_positions(word: str) -> list[int]:
