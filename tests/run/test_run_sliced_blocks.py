@@ -70,23 +70,6 @@ def test_slices_hold_about_the_batch_size_in_lines(tmp_path: Path) -> None:
     assert all(400 <= count <= 600 for count in counts[:-1]), counts
 
 
-def test_slices_follow_lines_that_change_length(tmp_path: Path) -> None:
-    """Long lines first, then short ones: the slices after the cut into the short lines go back
-    to about the batch size in lines, instead of keeping the byte size the long lines gave."""
-    path = tmp_path / "in.jsonl"
-    long_lines = b"".join(b'{"id": "L%d", "text": "%s"}\n' % (i, b"x" * 20_000) for i in range(60))
-    short_lines = b"".join(b'{"id": "%d", "text": "post"}\n' % i for i in range(100_000))
-    data = long_lines + short_lines
-    path.write_bytes(data)
-    slices = list(chunks._probed_slices(str(path), 0, 50))
-    counts = [data[offset : offset + length].count(b"\n") for offset, length in slices]
-    assert sum(counts) == 60 + 100_000
-    short_only = [
-        c for (offset, _), c in zip(slices, counts, strict=True) if offset > len(long_lines)
-    ]
-    assert len(short_only) > 100 and all(25 <= c <= 100 for c in short_only[:-1]), short_only[:20]
-
-
 def test_slices_are_at_least_the_minimum_bytes(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
     path.write_bytes(b"".join(b'{"id": "%d", "text": "post"}\n' % i for i in range(10_000)))

@@ -418,20 +418,18 @@ def _probed_slices(
     The process that hands out slices must not read the input, or it becomes the brake on the
     workers. It sizes slices from the average line of one window at `start` (at least
     `min_bytes`, at most `MAX_SLICE_BYTES` each), then reads a few KiB at each cut to end the
-    slice after the next newline, reading on while a line is longer than that; the lines in
-    that window size the next slice, so a file whose lines change length (a few long ones
-    first) does not get batches of tens of thousands of posts. A slice ends at the end of the
-    file as it was when slicing began, or earlier if the file shrinks meanwhile (the workers'
-    reads then say it changed). (Windows are read, not memory-mapped: a mapped file that
-    another program truncates kills the reader with SIGBUS; a read comes back short.)
+    slice after the next newline, reading on while a line is longer than that. A slice ends at
+    the end of the file as it was when slicing began, or earlier if the file shrinks meanwhile
+    (the workers' reads then say it changed). (Windows are read, not memory-mapped: a mapped
+    file that another program truncates kills the reader with SIGBUS; a read comes back short.)
     """
     with open(path, "rb", buffering=0) as stream:  # unbuffered: each probe reads what it asks
         total = os.fstat(stream.fileno()).st_size
         sample = _read_at(stream, start, _SAMPLE_BYTES)
-        target = _slice_bytes(_bytes_per_line(sample), size, min_bytes)
+        target = min(max(_bytes_per_line(sample) * size, min_bytes), MAX_SLICE_BYTES)
         offset = start
         while offset < total:
-            end, window = _after_newline(stream, offset + target - 1)
+            end = _after_newline(stream, offset + target - 1)
             if end is None:  # no newline up to the end: the rest is one slice
                 end = os.fstat(stream.fileno()).st_size
             end = min(end, total)
@@ -439,12 +437,6 @@ def _probed_slices(
                 return  # the file shrank under us
             yield offset, end - offset
             offset = end
-            if window.count(b"\n") > 1:  # enough lines at the cut to tell their length
-                target = _slice_bytes(_bytes_per_line(window), size, min_bytes)
-
-
-def _slice_bytes(bytes_per_line: int, size: int, min_bytes: int) -> int:
-    return min(max(bytes_per_line * size, min_bytes), MAX_SLICE_BYTES)
 
 
 _SAMPLE_BYTES = 1 << 20
@@ -457,18 +449,16 @@ def _read_at(stream: BinaryIO, position: int, size: int) -> bytes:
     return stream.read(size) or b""
 
 
-def _after_newline(stream: BinaryIO, position: int) -> tuple[int | None, bytes]:
-    """The offset just after the first newline at or after `position` (None if there is none),
-    and the first window read there: a sample of the lines at the cut. A window of a few lines,
-    doubled while a line goes on."""
-    size, first = _PROBE_BYTES, b""
+def _after_newline(stream: BinaryIO, position: int) -> int | None:
+    """The offset just after the first newline at or after `position`; None if there is none.
+    A window of a few lines, doubled while a line goes on."""
+    size = _PROBE_BYTES
     while window := _read_at(stream, position, size):
-        first = first or window
         found = window.find(b"\n")
         if found >= 0:
-            return position + found + 1, first
+            return position + found + 1
         position, size = position + len(window), min(2 * size, 1 << 24)
-    return None, first
+    return None
 
 
 MIN_SLICE_BYTES = 1 << 20
@@ -485,9 +475,10 @@ def min_slice_bytes_for(workers: int) -> int:
 
 MAX_SLICE_BYTES = 1 << 23
 """Slices are at most this long (but whole lines): a slice is one batch, and a few long lines
-at the start of a file, which the first slice size is estimated from, must not make a batch of
-a hundred thousand short posts (a 200k-post file behind 12 long lines peaked at 284 MiB with
-32 MiB slices, 119 MiB with these)."""
+at the start of a file, which the slice size is estimated from, must not make batches of a
+hundred thousand short posts (a 200k-post file behind 12 long lines peaked at 284 MiB with
+32 MiB slices, 139 MiB with these; re-estimating at each cut from the few KiB read there was
+tried: Weibo posts vary too much in a few KiB, and one slice in fifty held 19,000 posts)."""
 
 
 def _bytes_per_line(sample: bytes) -> int:
