@@ -303,9 +303,9 @@ class TopicPrefilter:
             if len(seconds):  # an astral character takes two units: back to code positions
                 start -= int(np.searchsorted(seconds, start))
                 end -= int(np.searchsorted(seconds, end))
-            if self._latin_start[index] and start > 0 and int(codes[start - 1]) in _WORD_CODES:
+            if self._latin_start[index] and start > 0 and _is_word_char(chr(codes[start - 1])):
                 continue
-            if self._latin_end[index] and end < size and int(codes[end]) in _WORD_CODES:
+            if self._latin_end[index] and end < size and _is_word_char(chr(codes[end])):
                 continue
             if self._glued_only[index] and not _touches_hanzi(codes, start, end):
                 continue
@@ -314,7 +314,6 @@ class TopicPrefilter:
 
 
 _UNITS = "utf-16-le"
-_WORD_CODES = frozenset(map(ord, _WORD_CHARS))
 
 
 def _utf16_units(codes: Codes) -> tuple[NDArray[np.uint16], NDArray[np.intp]]:
