@@ -225,8 +225,7 @@ class JsonlSlice:
 
     def chunk(self) -> JsonlChunk:
         with open(self.path, "rb") as stream:
-            stream.seek(self.offset)
-            data = stream.read(self.length)
+            data = _read_at(stream, self.offset, self.length)
         if len(data) != self.length:
             raise InputError(f"{self.source} changed while it was read")
         return JsonlChunk(self.source, 1, data, self.carry, self.offset == 0)
