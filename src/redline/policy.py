@@ -12,9 +12,8 @@ import ast
 import math
 import re
 import tomllib
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -538,22 +537,41 @@ def load_packs(ids_or_paths: Iterable[str] = ()) -> list[Pack]:
 # --- deciding ---------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class _Facts:
-    """What one pack's rules can see of one document."""
+    """What one pack's rules can see of one document.
 
-    pack: Pack
-    score: float
-    length: int
-    counts: Counter[str]
-    exempt_cache: dict[str, bool] = field(default_factory=dict)
+    Why totals by name: a pack's rules and exemptions ask for the same few categories dozens of
+    times per document, so each signal is added once to its category and to every dotted
+    ancestor (`sign.test` counts for `sign` too), and `count` is one lookup.
+    """
+
+    __slots__ = ("exempt_cache", "length", "namespace", "pack", "score", "totals")
+
+    def __init__(self, pack: Pack, score: float, length: int, categories: Iterable[str]) -> None:
+        self.pack, self.score, self.length = pack, score, length
+        totals: dict[str, int] = {}
+        for name in categories:
+            while True:
+                totals[name] = totals.get(name, 0) + 1
+                cut = name.rfind(".")
+                if cut < 0:
+                    break
+                name = name[:cut]
+        self.totals = totals
+        self.exempt_cache: dict[str, bool] = {}
+        self.namespace = {
+            "score": score,
+            "length": length,
+            "has": self.has,
+            "count": self.count,
+            "exempt": self.exempt,
+        }
 
     def count(self, name: str) -> int:
-        prefix = name + "."
-        return sum(n for cat, n in self.counts.items() if cat == name or cat.startswith(prefix))
+        return self.totals.get(name, 0)
 
     def has(self, name: str) -> bool:
-        return self.count(name) > 0
+        return name in self.totals
 
     def exempt(self, name: str) -> bool:
         if name not in self.exempt_cache:
@@ -562,19 +580,12 @@ class _Facts:
         return self.exempt_cache[name]
 
     def evaluate(self, when: Condition) -> Any:
-        namespace = {
-            "score": self.score,
-            "length": self.length,
-            "has": self.has,
-            "count": self.count,
-            "exempt": self.exempt,
-        }
-        return eval(when.code, {"__builtins__": {}}, namespace)
+        return eval(when.code, {"__builtins__": {}}, self.namespace)
 
 
 def _facts_of(doc: Doc, pack: Pack) -> _Facts:
-    counts = Counter(s.category for s in doc.signals if s.pack in (None, pack.id))
-    return _Facts(pack, doc.score, len(doc.text), counts)
+    categories = (s.category for s in doc.signals if s.pack in (None, pack.id))
+    return _Facts(pack, doc.score, len(doc.text), categories)
 
 
 def fired_rules(doc: Doc, pack: Pack) -> list[Rule]:
