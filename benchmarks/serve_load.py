@@ -21,6 +21,7 @@ Usage:
   .venv/bin/python benchmarks/serve_load.py --backend sqlite --rate 500 --duration 60
   .venv/bin/python benchmarks/serve_load.py --backend postgresql --rate 500 --duration 60
   .venv/bin/python benchmarks/serve_load.py --db postgresql://u@host/db   # an existing database
+  .venv/bin/python benchmarks/serve_load.py --backend postgresql --durable all  # every commit waits for the disk
   .venv/bin/python benchmarks/serve_load.py --backend postgresql \
       --postgres-setting synchronous_commit=off    # a server setting of the throwaway cluster
 """
@@ -115,10 +116,10 @@ def texts(count: int, seed: int) -> list[str]:
             for _ in range(count)]  # fmt: skip
 
 
-def start_server(db: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_server(db: str, port: int, workers: int, durable: str) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
         [*REDLINE, "serve", "--db", db, "--port", str(port), "--workers", str(workers),
-         "--rate", "1000000", "--burst", "1000000"],
+         "--rate", "1000000", "--burst", "1000000", "--durable", durable],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )  # fmt: skip
     deadline = time.monotonic() + 120
@@ -355,7 +356,7 @@ def measure(db: str, label: str, args: argparse.Namespace, postmaster: int | Non
     token = made.stdout.strip().splitlines()[-1]
     count = int(args.rate * args.duration)
     posts = texts(count, args.seed)
-    server = start_server(db, port, args.workers)
+    server = start_server(db, port, args.workers, args.durable)
     run_id = f"run{port}"
     try:
         warm = posts[: args.warm_up]
@@ -436,6 +437,10 @@ def main() -> None:
     parser.add_argument("--warm-up", type=int, default=200, help="unrecorded requests first")
     parser.add_argument("--concurrency", type=int, default=32, help="connections in flight")
     parser.add_argument(
+        "--durable", choices=["flagged", "all"], default="flagged",
+        help="serve --durable: which commits wait for PostgreSQL's disk flush",
+    )  # fmt: skip
+    parser.add_argument(
         "--postgres-setting", action="append", default=[], metavar="NAME=VALUE",
         help="a server setting of the throwaway PostgreSQL, e.g. synchronous_commit=off",
     )  # fmt: skip
@@ -452,7 +457,7 @@ def main() -> None:
             measure(f"sqlite:///{folder}/load.db", "SQLite (WAL)", args)
     if args.backend in ("postgresql", "both"):
         with throwaway_postgres(args.postgres_setting) as (url, postmaster):
-            label = ", ".join(["PostgreSQL", *args.postgres_setting])
+            label = ", ".join(["PostgreSQL", f"--durable {args.durable}", *args.postgres_setting])
             measure(url, label, args, postmaster)
 
 

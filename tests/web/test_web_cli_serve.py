@@ -87,3 +87,10 @@ def test_export_labels_writes_reviewers_final_decisions(db_url: str, tmp_path: P
     ]
     assert rows == 3
     assert not output.with_name("labels.jsonl.partial").exists()
+
+
+def test_serve_refuses_an_unknown_durability_before_starting(tmp_path: Path) -> None:
+    result = invoke("serve", "--db", str(tmp_path / "s.db"), "--durable", "sometimes")
+    assert result.exit_code == 2
+    assert "flagged, all" in result.output
+    assert not (tmp_path / "s.db").exists()  # refused before touching the database

@@ -103,3 +103,47 @@ def test_a_connection_the_server_dropped_is_replaced_without_losing_the_batch(
         assert [item.id for item in review.queue(connection)] == ["after"]
     writer.close()
     engine.dispose()
+
+
+@pytest.mark.parametrize("durable", ["flagged", "all"])
+def test_on_postgresql_commits_holding_a_flagged_decision_always_wait_for_the_disk(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch, durable: str
+) -> None:
+    engine = create_engine(postgres_url)
+    upgrade(engine)
+    seen: list[tuple[list[str], str]] = []  # each commit's verdicts, and its synchronous_commit
+    insert_async = postgres_commits.insert_decisions_async
+
+    async def spied(connection: Any, rows: list[ScreenedPost], *args: Any) -> list[str]:
+        cursor = await connection.execute("SHOW synchronous_commit")
+        (setting,) = await cursor.fetchone()
+        seen.append(([row.decision["verdict"] for row in rows], setting))
+        return await insert_async(connection, rows, *args)
+
+    monkeypatch.setattr(postgres_commits, "insert_decisions_async", spied)
+    writer = DecisionWriter(engine, durable)  # type: ignore[arg-type]
+
+    async def run() -> None:
+        await writer.write([_post("a")])
+        await writer.write([_post("b", "violating")])
+        await writer.write([_post("c"), _post("d", "review")])
+        await writer.write([_post("e")])
+
+    asyncio.run(run())
+    allow_only = "off" if durable == "flagged" else "on"
+    assert seen == [
+        (["allow"], allow_only),
+        (["violating"], "on"),
+        (["allow", "review"], "on"),
+        (["allow"], allow_only),
+    ]
+    with engine.connect() as connection:
+        assert count_decisions(connection) == (5, 5)
+        assert sorted(item.id for item in review.queue(connection)) == ["b", "d"]
+    writer.close()
+    engine.dispose()
+
+
+def test_an_unknown_durability_is_refused(postgres_url: str) -> None:
+    with pytest.raises(ValueError, match="flagged, all"):
+        DecisionWriter(create_engine(postgres_url), "sometimes")  # type: ignore[arg-type]

@@ -74,6 +74,14 @@ def serve(
     ] = None,
     rate: Annotated[float, typer.Option(help="Requests/s per API token and worker.")] = 1000.0,
     burst: Annotated[float, typer.Option(help="Token-bucket burst per API token.")] = 2000.0,
+    durable: Annotated[
+        str,
+        typer.Option(
+            help="PostgreSQL: which screening commits wait for the disk flush: 'flagged' (those "
+            "holding a violating or review decision; allow-only ones commit asynchronously, so "
+            "a database crash can lose the last fraction of a second of allow decisions) or 'all'.",
+        ),
+    ] = "flagged",
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "warning",
     ledger_db: Annotated[
         str | None,
@@ -93,9 +101,12 @@ def serve(
     ] = None,
 ) -> None:
     """Run the review service (API + review queue) under uvicorn."""
+    from redline.web.config import DURABILITY
     from redline.web.rings_lookup import RingsView
     from redline.web.workers import serve as workers_serve
 
+    if durable not in DURABILITY:
+        raise usage_error(f"--durable must be one of {', '.join(DURABILITY)}, not {durable!r}")
     _engine(db).dispose()  # upgrade once here, never in racing workers
     RingsView(db).close()  # the rings store creates its tables on open: once, here, too
     _create_ledger_tables(ledger_db or db)  # and so does the ledger
@@ -111,6 +122,7 @@ def serve(
         REDLINE_SECURE_COOKIES="1" if secure else "0",
         REDLINE_RATE=str(rate),
         REDLINE_BURST=str(burst),
+        REDLINE_DURABLE=durable,
         REDLINE_LEDGER_DB=ledger_db or "",
         REDLINE_LEDGER_CONFIG=str(ledger_config.resolve()) if ledger_config else "",
         REDLINE_LEDGER_WATCHLIST=str(watchlist.resolve()) if watchlist else "",

@@ -83,7 +83,7 @@ def create_app(
         limiter=TokenBucketLimiter(config.limits.rate_per_second, config.limits.rate_burst),
         templates=templates,
         tokens=TokenCache(config.token_cache_s),
-        writer=DecisionWriter(engine),
+        writer=DecisionWriter(engine, config.durable),
         rings=RingsView(db_url),
         pipeline=pipeline,
     )
@@ -196,6 +196,7 @@ def app_from_env() -> FastAPI:
         claim_ttl=timedelta(seconds=float(env.get("REDLINE_CLAIM_TTL_S", 600))),
         ledger_db=env.get("REDLINE_LEDGER_DB") or None,
         ledger_rules=ledger_rules_from_env(env),
+        durable=env.get("REDLINE_DURABLE", "flagged"),  # type: ignore[arg-type]
         freeze_after_warm_up=True,
     )
     packs = tuple(p for p in env.get("REDLINE_PACKS", "").split(",") if p)

@@ -24,6 +24,7 @@ from typing import Protocol
 from sqlalchemy.engine import Engine
 
 from redline.store.decisions import ScreenedPost
+from redline.web.config import Durability
 from redline.web.postgres_commits import PostgresCommits
 from redline.web.sqlite_commits import SqliteCommits
 
@@ -37,11 +38,15 @@ class Commits(Protocol):
 
 
 class DecisionWriter:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, durable: Durability = "flagged") -> None:
+        """`durable`: which commits wait for PostgreSQL's disk flush (`PostgresCommits`)."""
         self._pending: list[tuple[Sequence[ScreenedPost], asyncio.Future[None]]] = []
         self._draining = False
-        postgres = engine.dialect.name == "postgresql"
-        self._commits: Commits = PostgresCommits(engine) if postgres else SqliteCommits(engine)
+        self._commits: Commits = (
+            PostgresCommits(engine, durable)
+            if engine.dialect.name == "postgresql"
+            else SqliteCommits(engine)
+        )
 
     async def write(self, posts: Sequence[ScreenedPost]) -> None:
         """Return once `posts` are committed; raise what the commit raised."""
