@@ -21,7 +21,7 @@ Usage:
   .venv/bin/python benchmarks/serve_load.py --backend sqlite --rate 500 --duration 60
   .venv/bin/python benchmarks/serve_load.py --backend postgresql --rate 500 --duration 60
   .venv/bin/python benchmarks/serve_load.py --db postgresql://u@host/db   # an existing database
-  .venv/bin/python benchmarks/serve_load.py --backend postgresql --durable all  # every commit waits for the disk
+  .venv/bin/python benchmarks/serve_load.py --backend postgresql --durable all  # all commits fsync
   .venv/bin/python benchmarks/serve_load.py --backend postgresql \
       --postgres-setting synchronous_commit=off    # a server setting of the throwaway cluster
 """
@@ -44,6 +44,7 @@ import time
 from collections import Counter
 from collections.abc import Coroutine, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -52,6 +53,19 @@ import orjson
 
 REDLINE = [sys.executable, "-m", "redline.cli"]
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Load:
+    """What a load run saw, request by answered request (all lists but errors in step)."""
+
+    latencies: list[float]  # s, from sending to the full answer
+    sent_at: list[float]  # due time, s into the run
+    lags: list[float]  # of every request sent: how late it was sent, s
+    errors: Counter[str]
+    answered: list[str]  # post ids
+    flagged: list[bool]  # whether the answer was violating or review
+    elapsed: float  # s
 
 
 def free_port() -> int:
@@ -147,17 +161,16 @@ async def run_load(
     run_id: str,
     concurrency: int,
     client_kind: str,
-) -> tuple[list[float], list[float], list[float], Counter[str], list[str], float]:
+) -> Load:
     """Open loop: a dispatcher releases request i at its due time into a queue that a fixed
     number of senders drain (unbounded tasks would make httpx's pool, not the server, the
-    bottleneck). Latency is from sending to the full answer; lag is sending minus due time.
-    Returns latencies, due times (s into the run) of the answered, lags, errors, answered ids,
-    elapsed s."""
+    bottleneck). Latency is from sending to the full answer; lag is sending minus due time."""
     latencies: list[float] = []
     sent_at: list[float] = []  # of each answered request, seconds into the run
     lags: list[float] = []
     errors: Counter[str] = Counter()
     answered: list[str] = []
+    flagged: list[bool] = []  # of each answered request: was its decision flagged
     queue: asyncio.Queue[tuple[int, float] | None] = asyncio.Queue()
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     headers = {"Authorization": f"Bearer {token}"}
@@ -165,12 +178,14 @@ async def run_load(
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=10.0,
                                  headers=headers) as client:  # fmt: skip
 
-        async def send(raw: RawConnection | None, post_id: str, text: str) -> tuple[int, str]:
+        async def send(
+            raw: RawConnection | None, post_id: str, text: str
+        ) -> tuple[int, dict[str, Any]]:
             if raw is None:
                 response = await client.post("/v1/screen", json={"id": post_id, "text": text})
-                return response.status_code, response.json().get("id", "")
+                return response.status_code, response.json()
             status, payload = await raw.post(orjson.dumps({"id": post_id, "text": text}))
-            return status, orjson.loads(payload).get("id", "")
+            return status, orjson.loads(payload)
 
         async def sender() -> None:
             raw = RawConnection(host, int(port), token) if client_kind == "raw" else None
@@ -180,15 +195,16 @@ async def run_load(
                 started = time.perf_counter()
                 lags.append(started - due)
                 try:
-                    status, answered_id = await send(raw, post_id, posts[index])
+                    status, answer = await send(raw, post_id, posts[index])
                 except (httpx.HTTPError, OSError, asyncio.IncompleteReadError) as exc:
                     errors[type(exc).__name__] += 1
                     if raw is not None:
                         await raw.close()
                         raw = RawConnection(host, int(port), token)
                     continue
-                if status == 200 and answered_id == post_id:
+                if status == 200 and answer.get("id") == post_id:
                     latencies.append(time.perf_counter() - started)
+                    flagged.append(answer.get("verdict") != "allow")
                     sent_at.append(due - start)
                     answered.append(post_id)
                 else:
@@ -208,7 +224,7 @@ async def run_load(
             queue.put_nowait(None)
         await asyncio.gather(*senders)
         elapsed = time.perf_counter() - start
-    return latencies, sent_at, lags, errors, answered, elapsed
+    return Load(latencies, sent_at, lags, errors, answered, flagged, elapsed)
 
 
 class RawConnection:
@@ -368,7 +384,7 @@ def measure(db: str, label: str, args: argparse.Namespace, postmaster: int | Non
         server_before, client_cpu = session_cpu_seconds(server.pid), time.process_time()
         database_cpu = postgres_cpu_seconds(postmaster) if postmaster else 0.0
         with client_collector_paused():
-            latencies, sent_at, lags, errors, answered, elapsed = run_client(
+            load = run_client(
                 run_load(
                     f"http://127.0.0.1:{port}",
                     token,
@@ -379,6 +395,13 @@ def measure(db: str, label: str, args: argparse.Namespace, postmaster: int | Non
                     args.client,
                 )
             )
+        latencies, sent_at, lags, errors, answered = (
+            load.latencies,
+            load.sent_at,
+            load.lags,
+            load.errors,
+            load.answered,
+        )
         server_after = session_cpu_seconds(server.pid)
         by_process = sorted(
             (server_after[pid] - server_before.get(pid, 0.0) for pid in server_after), reverse=True
@@ -398,7 +421,7 @@ def measure(db: str, label: str, args: argparse.Namespace, postmaster: int | Non
           f"{args.duration:g} s ({count:,} requests) ==")  # fmt: skip
     print(f"machine      load average {os.getloadavg()[0]:.1f} at the end (other processes share "
           "the CPUs: compare runs under like loads)")  # fmt: skip
-    print(f"throughput   {len(answered) / elapsed:,.0f} answered/s over {elapsed:.1f} s")
+    print(f"throughput   {len(answered) / load.elapsed:,.0f} answered/s over {load.elapsed:.1f} s")
     print(
         f"latency ms   p50 {percentile(latencies, 0.5) * ms:.2f}  "
         f"p90 {percentile(latencies, 0.9) * ms:.2f}  p99 {percentile(latencies, 0.99) * ms:.2f}  "
@@ -406,6 +429,12 @@ def measure(db: str, label: str, args: argparse.Namespace, postmaster: int | Non
         f"mean {statistics.fmean(latencies) * ms if latencies else float('nan'):.2f}"
     )
     print(slow_spread(latencies, sent_at))
+    for kind, wanted in (("allow", False), ("flagged", True)):
+        some = [took for took, was in zip(latencies, load.flagged, strict=True) if was == wanted]
+        print(
+            f"  {kind:<10} {len(some):,} answered: p50 {percentile(some, 0.5) * ms:.2f}  "
+            f"p99 {percentile(some, 0.99) * ms:.2f} ms"
+        )
     print(f"client lag   p99 {percentile(lags, 0.99) * ms:.2f} ms (how late requests were sent)")
     per = ms / max(1, len(answered))
     print(

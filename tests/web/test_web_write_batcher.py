@@ -147,3 +147,34 @@ def test_on_postgresql_commits_holding_a_flagged_decision_always_wait_for_the_di
 def test_an_unknown_durability_is_refused(postgres_url: str) -> None:
     with pytest.raises(ValueError, match="flagged, all"):
         DecisionWriter(create_engine(postgres_url), "sometimes")  # type: ignore[arg-type]
+
+
+def test_on_postgresql_an_allow_request_never_waits_behind_a_flagged_commit(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = create_engine(postgres_url)
+    upgrade(engine)
+    insert_async = postgres_commits.insert_decisions_async
+
+    async def run() -> None:
+        held = asyncio.Event()  # the flagged commit stays in flight until the allow one is done
+
+        async def spied(connection: Any, rows: list[ScreenedPost], *args: Any) -> list[str]:
+            if any(row.decision["verdict"] != "allow" for row in rows):
+                await held.wait()
+            return await insert_async(connection, rows, *args)
+
+        monkeypatch.setattr(postgres_commits, "insert_decisions_async", spied)
+        writer = DecisionWriter(engine)
+        flagged = asyncio.create_task(writer.write([_post("f", "violating")]))
+        await asyncio.sleep(0.01)  # the flagged commit has started
+        await asyncio.wait_for(writer.write([_post("a")]), timeout=30)
+        assert not flagged.done()
+        held.set()
+        await flagged
+        writer.close()
+
+    asyncio.run(run())
+    with engine.connect() as connection:
+        assert count_decisions(connection) == (2, 2)
+    engine.dispose()

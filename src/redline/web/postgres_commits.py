@@ -23,6 +23,7 @@ is SQLite's bargain too (WAL with `synchronous=NORMAL`), there for every decisio
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -46,7 +47,7 @@ class PostgresCommits:
         """By whether its commits wait for the disk (`synchronous_commit` on)."""
         self._loop: asyncio.AbstractEventLoop | None = None
 
-    def waits_for_disk(self, rows: list[ScreenedPost]) -> bool:
+    def waits_for_disk(self, rows: Sequence[ScreenedPost]) -> bool:
         """Whether the commit of `rows` must wait for the WAL flush."""
         return self._durable == "all" or any(row.decision.get("verdict") in FLAGGED for row in rows)
 

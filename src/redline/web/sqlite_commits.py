@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -42,6 +43,10 @@ class SqliteCommits:
         self._since_checkpoint = 0
         self._checkpointing: asyncio.Task[None] | None = None
         self._uncopied = False  # the last checkpoint left commits made meanwhile in the WAL
+
+    def waits_for_disk(self, rows: Sequence[ScreenedPost]) -> bool:
+        """Never: in WAL mode with synchronous=NORMAL no commit waits for an fsync."""
+        return False
 
     async def commit(self, rows: list[ScreenedPost]) -> None:
         if self._uncopied:

@@ -8,6 +8,11 @@ alone at once (no timer, no added wait); a busy one commits many per transaction
 rows are never split across transactions, so a failed commit fails every request in it and
 writes nothing for any of them.
 
+Two lanes: on PostgreSQL a commit holding a flagged decision waits for the disk flush and an
+allow-only one need not (`PostgresCommits`), so requests queue by which kind their commit is,
+and each lane commits on its own connection, one transaction at a time, independently: an
+allow request never waits behind another request's fsync. SQLite has one lane.
+
 How a transaction is committed depends on the database (`PostgresCommits`, `SqliteCommits`):
 both keep a DB-API connection of their own below SQLAlchemy, whose pool checkout, statement
 execution and commit bookkeeping cost several times the insert itself, and both wait for the
@@ -30,6 +35,9 @@ from redline.web.sqlite_commits import SqliteCommits
 
 
 class Commits(Protocol):
+    def waits_for_disk(self, rows: Sequence[ScreenedPost]) -> bool:
+        """Whether committing `rows` waits for the disk flush: the writer's lane for them."""
+
     async def commit(self, rows: list[ScreenedPost]) -> None:
         """Store `rows` in one transaction; raise SQLAlchemy's error when it fails."""
 
@@ -40,8 +48,12 @@ class Commits(Protocol):
 class DecisionWriter:
     def __init__(self, engine: Engine, durable: Durability = "flagged") -> None:
         """`durable`: which commits wait for PostgreSQL's disk flush (`PostgresCommits`)."""
-        self._pending: list[tuple[Sequence[ScreenedPost], asyncio.Future[None]]] = []
-        self._draining = False
+        self._pending: dict[bool, list[tuple[Sequence[ScreenedPost], asyncio.Future[None]]]] = {
+            False: [],
+            True: [],
+        }
+        """Requests waiting for a commit, by lane (whether that commit waits for the disk)."""
+        self._draining: set[bool] = set()
         self._commits: Commits = (
             PostgresCommits(engine, durable)
             if engine.dialect.name == "postgresql"
@@ -50,21 +62,22 @@ class DecisionWriter:
 
     async def write(self, posts: Sequence[ScreenedPost]) -> None:
         """Return once `posts` are committed; raise what the commit raised."""
+        lane = self._commits.waits_for_disk(posts)
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._pending.append((posts, future))
-        if not self._draining:
-            self._draining = True
-            asyncio.get_running_loop().create_task(self._drain())
+        self._pending[lane].append((posts, future))
+        if lane not in self._draining:
+            self._draining.add(lane)
+            asyncio.get_running_loop().create_task(self._drain(lane))
         await future
 
     def close(self) -> None:
         """Let the commit in progress finish, then close the connection."""
         self._commits.close()
 
-    async def _drain(self) -> None:
+    async def _drain(self, lane: bool) -> None:
         try:
-            while self._pending:
-                batch, self._pending = self._pending, []
+            while self._pending[lane]:
+                batch, self._pending[lane] = self._pending[lane], []
                 try:
                     await self._commits.commit([post for posts, _ in batch for post in posts])
                 except Exception as exc:  # every waiter learns the commit failed
@@ -76,4 +89,4 @@ class DecisionWriter:
                         if not future.done():
                             future.set_result(None)
         finally:
-            self._draining = False
+            self._draining.discard(lane)
