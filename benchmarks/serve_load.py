@@ -65,6 +65,7 @@ class Load:
     errors: Counter[str]
     answered: list[str]  # post ids
     flagged: list[bool]  # whether the answer was violating or review
+    shed: int  # connections the server closed after an answer (raw client only)
     elapsed: float  # s
 
 
@@ -171,6 +172,7 @@ async def run_load(
     errors: Counter[str] = Counter()
     answered: list[str] = []
     flagged: list[bool] = []  # of each answered request: was its decision flagged
+    shed: list[int] = []  # of each raw sender: connections the server closed after an answer
     queue: asyncio.Queue[tuple[int, float] | None] = asyncio.Queue()
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     headers = {"Authorization": f"Bearer {token}"}
@@ -199,8 +201,7 @@ async def run_load(
                 except (httpx.HTTPError, OSError, asyncio.IncompleteReadError) as exc:
                     errors[type(exc).__name__] += 1
                     if raw is not None:
-                        await raw.close()
-                        raw = RawConnection(host, int(port), token)
+                        await raw.close()  # the next post opens a new connection
                     continue
                 if status == 200 and answer.get("id") == post_id:
                     latencies.append(time.perf_counter() - started)
@@ -211,6 +212,7 @@ async def run_load(
                     errors[f"HTTP {status}"] += 1
             if raw is not None:
                 await raw.close()
+                shed.append(raw.reconnects)
 
         senders = [asyncio.create_task(sender()) for _ in range(concurrency)]
         start = time.perf_counter() + 0.2
@@ -224,7 +226,7 @@ async def run_load(
             queue.put_nowait(None)
         await asyncio.gather(*senders)
         elapsed = time.perf_counter() - start
-    return Load(latencies, sent_at, lags, errors, answered, flagged, elapsed)
+    return Load(latencies, sent_at, lags, errors, answered, flagged, sum(shed), elapsed)
 
 
 class RawConnection:
@@ -239,6 +241,7 @@ class RawConnection:
         )
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.reconnects = 0  # connections the server closed after an answer
 
     async def post(self, body: bytes) -> tuple[int, bytes]:
         if self.writer is None:
@@ -246,17 +249,23 @@ class RawConnection:
         assert self.reader is not None
         self.writer.write(f"{self.head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
         status_line = await self.reader.readline()
-        length = 0
+        length, closing = 0, False
         while (line := await self.reader.readline()) not in (b"\r\n", b""):
             name, _, value = line.decode("latin-1").partition(":")
             if name.lower() == "content-length":
                 length = int(value)
+            elif name.lower() == "connection":
+                closing = value.strip().lower() == "close"
         payload = await self.reader.readexactly(length)
+        if closing:  # the server sheds this connection (`web.balance`): the next post reconnects
+            self.reconnects += 1
+            await self.close()
         return int(status_line.split()[1]), payload
 
     async def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
+            self.reader = self.writer = None
 
 
 def run_client(load: Coroutine[Any, Any, T]) -> T:
@@ -435,6 +444,8 @@ def measure(db: str, label: str, args: argparse.Namespace, postmaster: int | Non
             f"  {kind:<10} {len(some):,} answered: p50 {percentile(some, 0.5) * ms:.2f}  "
             f"p99 {percentile(some, 0.99) * ms:.2f} ms"
         )
+    if args.client == "raw":
+        print(f"reconnects   {load.shed:,} (connections a worker over its share closed)")
     print(f"client lag   p99 {percentile(lags, 0.99) * ms:.2f} ms (how late requests were sent)")
     per = ms / max(1, len(answered))
     print(

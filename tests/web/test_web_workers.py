@@ -19,6 +19,7 @@ from redline.cli import app
 from redline.store import accounts
 from redline.store.engine import create_engine
 from redline.store.migrate import upgrade
+from redline.web.balance import CHECK_EVERY
 
 pytestmark = pytest.mark.skipif(not hasattr(socket, "SO_REUSEPORT"), reason="Linux/BSD only")
 
@@ -124,3 +125,22 @@ def test_a_taken_port_is_a_usage_error(tmp_path: Path) -> None:
         )
     assert result.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.output
+
+
+def test_a_worker_doing_all_the_work_sheds_the_keep_alive_connection(
+    server: tuple[subprocess.Popen[bytes], int, str],
+) -> None:
+    _, port, secret = server
+    closed_after: list[int] = []
+    with httpx.Client(
+        base_url=f"http://127.0.0.1:{port}",
+        headers={"Authorization": f"Bearer {secret}"},
+        limits=httpx.Limits(max_connections=1),
+        timeout=30,
+    ) as client:  # one connection: whichever worker holds it answers everything
+        for number in range(1, CHECK_EVERY + 51):
+            answer = client.post("/v1/screen", json={"id": f"p{number}", "text": "你好"})
+            assert answer.status_code == 200 and answer.json()["id"] == f"p{number}"
+            if answer.headers.get("connection") == "close":
+                closed_after.append(number)
+    assert closed_after == [CHECK_EVERY]  # at its first check; the client reconnected and went on

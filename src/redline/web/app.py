@@ -38,6 +38,7 @@ from redline.web import (
     pages_rings,
 )
 from redline.web.auth import LoginRequired, PageForbidden
+from redline.web.balance import ConnectionBalance, LoadShares
 from redline.web.config import Limits, WebConfig
 from redline.web.middleware import BodySizeLimit, SecurityHeaders
 from redline.web.ratelimit import TokenBucketLimiter
@@ -62,6 +63,7 @@ def create_app(
     migrate: bool = True,
     packs: tuple[str, ...] = (),
     model: str | None = None,
+    balance: LoadShares | None = None,
 ) -> FastAPI:
     """The service over `db_url`; screens with `pipeline` (else loads packs/model at startup).
 
@@ -146,6 +148,8 @@ def create_app(
     app.add_middleware(api_screen.InlineScreen)  # added first: the innermost of the three
     app.add_middleware(BodySizeLimit, max_bytes=config.limits.max_body_bytes)
     app.add_middleware(SecurityHeaders)
+    if balance is not None:  # outermost: every answer counts
+        app.add_middleware(ConnectionBalance, shares=balance)
     return app
 
 
@@ -180,8 +184,9 @@ def ledger_rules_from_env(env: Mapping[str, str]) -> Any:
     return rule_config(Path(config) if config else None, Path(watchlist) if watchlist else None)
 
 
-def app_from_env() -> FastAPI:
-    """The factory `redline serve --workers N` gives uvicorn (`redline.web.app:app_from_env`)."""
+def app_from_env(balance: LoadShares | None = None) -> FastAPI:
+    """The factory `redline serve` gives uvicorn (`redline.web.app:app_from_env`); a worker of
+    several passes its `LoadShares` (`web.balance`)."""
     env, defaults = os.environ, Limits()
     limits = Limits(
         max_body_bytes=int(env.get("REDLINE_MAX_BODY_BYTES", defaults.max_body_bytes)),
@@ -202,5 +207,5 @@ def app_from_env() -> FastAPI:
     packs = tuple(p for p in env.get("REDLINE_PACKS", "").split(",") if p)
     return create_app(
         env["REDLINE_DB_URL"], config=config, migrate=False, packs=packs,
-        model=env.get("REDLINE_MODEL") or None,
+        model=env.get("REDLINE_MODEL") or None, balance=balance,
     )  # fmt: skip

@@ -6,7 +6,9 @@ connections, and a burst of new connections often went mostly to one worker (50-
 in the load runs). With one SO_REUSEPORT socket per worker the kernel spreads connections by a
 hash of each: measured at 500 requests/s, splits of 53-55% instead of 56-71%, and p99 4.9-5.6 ms
 instead of 6.7-8.9 ms on SQLite. Where the platform lacks SO_REUSEPORT (or for one worker) this
-falls back to uvicorn's own way.
+falls back to uvicorn's own way. A hash still splits a few dozen keep-alive connections
+unevenly often enough, so a worker over its share of the answers closes a connection now and
+then for its client to reconnect (`web.balance`).
 
 The supervisor restarts a worker that dies once it has served (a crash while starting stops the
 server: it would crash again), and on SIGINT or SIGTERM asks every worker to finish gracefully.
@@ -14,6 +16,7 @@ server: it would crash again), and on SIGINT or SIGTERM asks every worker to fin
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import signal
@@ -22,6 +25,7 @@ import sys
 import time
 from multiprocessing.process import BaseProcess
 from types import FrameType
+from typing import Any
 
 APP = "redline.web.app:app_from_env"
 STARTUP_GRACE_S = 30.0
@@ -46,6 +50,7 @@ def serve(host: str, port: int, workers: int, log_level: str) -> int:
         return 0
     _refuse_taken_port(host, port)
     context = multiprocessing.get_context("spawn")
+    counts = context.RawArray("Q", workers)  # each worker's answers: see `web.balance`
     stopping: list[int] = []
 
     def stop(signum: int, _frame: FrameType | None) -> None:
@@ -53,8 +58,9 @@ def serve(host: str, port: int, workers: int, log_level: str) -> int:
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        running = [_start(context, host, port, log_level) for _ in range(workers)]
-        status = _supervise(running, context, (host, port, log_level), stopping)
+        where = (host, port, log_level, counts)
+        running = [_start(context, *where, slot) for slot in range(workers)]
+        status = _supervise(running, context, where, stopping)
         for process, _ in running:
             if process.is_alive() and process.pid is not None:
                 os.kill(process.pid, signal.SIGTERM)  # graceful in uvicorn, even after a SIGINT
@@ -71,7 +77,7 @@ def serve(host: str, port: int, workers: int, log_level: str) -> int:
 def _supervise(
     running: list[tuple[BaseProcess, float]],
     context: multiprocessing.context.SpawnContext,
-    where: tuple[str, int, str],
+    where: tuple[str, int, str, Any],
     stopping: list[int],
 ) -> int:
     while not stopping:
@@ -90,24 +96,36 @@ def _supervise(
                 "starting another",
                 file=sys.stderr,
             )
-            running[index] = _start(context, *where)
+            running[index] = _start(context, *where, index)
     return 0
 
 
 def _start(
-    context: multiprocessing.context.SpawnContext, host: str, port: int, log_level: str
+    context: multiprocessing.context.SpawnContext,
+    host: str,
+    port: int,
+    log_level: str,
+    counts: Any,
+    slot: int,
 ) -> tuple[BaseProcess, float]:
-    process = context.Process(target=run_worker, args=(host, port, log_level), daemon=False)
+    process = context.Process(
+        target=run_worker, args=(host, port, log_level, counts, slot), daemon=False
+    )
     process.start()
     return process, time.monotonic()
 
 
-def run_worker(host: str, port: int, log_level: str) -> None:
-    """One worker: its own socket on the shared port, then uvicorn on it until told to stop."""
+def run_worker(host: str, port: int, log_level: str, counts: Any, slot: int) -> None:
+    """One worker: its own socket on the shared port, then uvicorn on it until told to stop;
+    its answers counted in `counts[slot]`, so it sheds connections when over its share."""
     import uvicorn
 
+    from redline.web.app import app_from_env
+    from redline.web.balance import LoadShares
+
     sock = _listening_socket(host, port, reuse_port=True)
-    config = uvicorn.Config(APP, factory=True, log_level=log_level, access_log=False)
+    factory = functools.partial(app_from_env, balance=LoadShares(counts, slot))
+    config = uvicorn.Config(factory, factory=True, log_level=log_level, access_log=False)
     uvicorn.Server(config).run(sockets=[sock])
 
 
