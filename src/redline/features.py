@@ -98,22 +98,36 @@ def _mix(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
 
 _DOC_SHIFT = N_FEATURES.bit_length()
 """A (doc, column) pair as one sortable int64: the doc above every column's bits."""
+_BLOCK_STARTS = np.array([CHAR_OFFSET, WORD_OFFSET, SIGNAL_OFFSET], dtype=np.int64)
 
 
 def _counts_by_doc(
-    docs: NDArray[np.intp], columns: NDArray[np.int64], count: int, normalise: bool
+    docs: NDArray[np.intp], columns: NDArray[np.int64], count: int
 ) -> list[tuple[NDArray[np.int64], NDArray[np.float64]]]:
-    """For each of `count` docs, its distinct columns (ascending) and how often each occurs
-    (L2-normalised with `normalise`), from parallel arrays of (doc, column): one sort for all."""
+    """For each of `count` docs, its distinct columns (ascending) and how often each occurs,
+    the character and word blocks each L2-normalised, from parallel arrays of (doc, column).
+
+    One sort for every doc and block: the blocks' column ranges follow one another, so each
+    doc's sorted keys hold its character, word and signal columns in that order.
+    """
     keys, counts = np.unique((docs.astype(np.int64) << _DOC_SHIFT) | columns, return_counts=True)
-    bounds = np.searchsorted(keys >> _DOC_SHIFT, np.arange(count + 1)).tolist()
     unique = keys & ((1 << _DOC_SHIFT) - 1)
+    starts = (np.arange(count + 1, dtype=np.int64)[:, None] << _DOC_SHIFT) | _BLOCK_STARTS
+    bounds = np.searchsorted(keys, starts.ravel()[: 3 * count + 1]).tolist()
     out = []
-    for low, high in pairwise(bounds):
-        values = counts[low:high].astype(np.float64)
-        if normalise and len(values):
-            values /= np.sqrt(np.dot(values, values))
-        out.append((unique[low:high], values))
+    for at in range(0, 3 * count, 3):
+        chars, words, signals, end = bounds[at : at + 4]
+        blocks = []
+        for low, high, normalise in (
+            (chars, words, True),
+            (words, signals, True),
+            (signals, end, False),
+        ):
+            values = counts[low:high].astype(np.float64)
+            if normalise and len(values):
+                values /= np.sqrt(np.dot(values, values))
+            blocks.append(values)
+        out.append((unique[chars:end], np.concatenate(blocks)))
     return out
 
 
@@ -147,20 +161,15 @@ def feature_arrays_of(
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     text_of = np.repeat(np.arange(len(docs), dtype=np.intp), lengths)
     blocks = (
-        _counts_by_doc(*_gram_columns(codes.astype(np.uint64), text_of), len(docs), True),
-        _counts_by_doc(
-            *_crc_columns([_words(d.text) for d in docs], WORD_BITS, WORD_OFFSET), len(docs), True
-        ),
-        _counts_by_doc(
-            *_crc_columns([signal_tokens(d) for d in docs], SIGNAL_BITS, SIGNAL_OFFSET),
-            len(docs),
-            False,
-        ),
+        _gram_columns(codes.astype(np.uint64), text_of),
+        _crc_columns([_words(d.text) for d in docs], WORD_BITS, WORD_OFFSET),
+        _crc_columns([signal_tokens(d) for d in docs], SIGNAL_BITS, SIGNAL_OFFSET),
     )
-    return [
-        (np.concatenate([c for c, _ in parts]), np.concatenate([v for _, v in parts]))
-        for parts in zip(*blocks, strict=True)
-    ]
+    return _counts_by_doc(
+        np.concatenate([doc_of for doc_of, _ in blocks]),
+        np.concatenate([columns for _, columns in blocks]),
+        len(docs),
+    )
 
 
 def feature_arrays(doc: Doc) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
