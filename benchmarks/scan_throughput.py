@@ -10,6 +10,8 @@ pinned to one core, and prints posts/s and peak memory (max RSS) of each:
 - redline: `redline scan INPUT -o OUTPUT`, end to end, as a user runs it.
 
 and, to show where redline's time goes, `redline scan` of an empty file (start-up alone).
+Each row also shows the share of the CPU time the hypervisor took during that run (steal:
+see host_cpu.py), which slows every contender alike.
 
 This VM's speed drifts by 20-30% from minute to minute, and a fast spell speeds the pure-Python
 filter more than redline, so with --repeat N (default 3) the four runs go round N times,
@@ -29,6 +31,8 @@ import tempfile
 import time
 from itertools import islice
 from pathlib import Path
+
+from host_cpu import CpuTicks
 
 from redline.training import find_shared, weibo_texts
 
@@ -123,9 +127,10 @@ def run(name: str, argv: list[str], posts: int) -> dict:
         "sys.exit(code)\n"
     )
     pin = ["taskset", "-c", "0"] if _has_taskset() else []
-    start = time.perf_counter()
+    ticks, start = CpuTicks.now(), time.perf_counter()
     done = subprocess.run([*pin, sys.executable, "-c", wrapper], capture_output=True, text=True)
     seconds = time.perf_counter() - start
+    machine = CpuTicks.now().since(ticks).shares()
     if done.returncode not in (0, 3):
         raise SystemExit(f"{name} failed ({done.returncode}): {done.stderr[-2000:]}")
     lines = done.stderr.splitlines()
@@ -137,6 +142,7 @@ def run(name: str, argv: list[str], posts: int) -> dict:
         "cpu_seconds": cpu,
         "posts_per_s": posts / seconds,
         "peak_mib": peak / 1024,
+        "stolen": machine[1] if machine else float("nan"),
     }
 
 
@@ -195,12 +201,14 @@ def main() -> None:
         flagged = count_flagged(Path(tmp, "redline.jsonl"))
         kw_flagged = count_flagged(Path(tmp, "kw.jsonl"))
     print(f"fastest of {args.repeat} interleaved runs of each")
-    print(f"{'contender':24} {'seconds':>8} {'CPU s':>6} {'posts/s':>10} {'peak MiB':>9}")
+    print(
+        f"{'contender':24} {'seconds':>8} {'CPU s':>6} {'posts/s':>10} {'peak MiB':>9} {'steal':>6}"
+    )
     for r in [*results, startup]:
         rate = f"{r['posts_per_s']:10,.0f}" if r is not startup else f"{'-':>10}"
         print(
             f"{r['name']:24} {r['seconds']:8.2f} {r['cpu_seconds']:6.2f} {rate} "
-            f"{r['peak_mib']:9.1f}"
+            f"{r['peak_mib']:9.1f} {r['stolen']:6.1%}"
         )
     bare, keyword, ours = results
     print(

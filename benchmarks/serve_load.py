@@ -50,6 +50,7 @@ from typing import Any, TypeVar
 
 import httpx
 import orjson
+from host_cpu import CpuTicks
 
 REDLINE = [sys.executable, "-m", "redline.cli"]
 T = TypeVar("T")
@@ -313,18 +314,6 @@ def session_cpu_seconds(session: int) -> dict[int, float]:
     return found
 
 
-def machine_ticks() -> tuple[int, int, int]:
-    """This machine's CPU time so far, in clock ticks: (busy, idle, stolen by the hypervisor),
-    from /proc/stat (zeros elsewhere). Steal is time a virtual CPU wanted to run and the host
-    ran something else: it slows every process here alike."""
-    try:
-        fields = [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-    except (OSError, ValueError):
-        return 0, 0, 0
-    user, nice, system, idle, iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
-    return user + nice + system + irq + softirq, idle + iowait, steal
-
-
 def postgres_cpu_seconds(postmaster: int) -> float:
     """CPU time of a PostgreSQL server: the postmaster and its children (backends, WAL writer,
     checkpointer...), those that are alive now. Linux /proc only."""
@@ -403,7 +392,7 @@ def measure(db: str, label: str, args: argparse.Namespace, postmaster: int | Non
                          f"warm{port}", min(8, args.concurrency), args.client)
             )  # fmt: skip
         server_before, client_cpu = session_cpu_seconds(server.pid), time.process_time()
-        ticks_before = machine_ticks()
+        ticks_before = CpuTicks.now()
         database_cpu = postgres_cpu_seconds(postmaster) if postmaster else 0.0
         with client_collector_paused():
             load = run_client(
@@ -425,10 +414,7 @@ def measure(db: str, label: str, args: argparse.Namespace, postmaster: int | Non
             load.answered,
         )
         server_after = session_cpu_seconds(server.pid)
-        ticks_after = machine_ticks()
-        busy, idle, stolen = (
-            after - before for after, before in zip(ticks_after, ticks_before, strict=True)
-        )
+        machine = CpuTicks.now().since(ticks_before).shares()
         by_process = sorted(
             (server_after[pid] - server_before.get(pid, 0.0) for pid in server_after), reverse=True
         )
@@ -447,9 +433,9 @@ def measure(db: str, label: str, args: argparse.Namespace, postmaster: int | Non
           f"{args.duration:g} s ({count:,} requests) ==")  # fmt: skip
     print(f"machine      load average {os.getloadavg()[0]:.1f} at the end (other processes share "
           "the CPUs: compare runs under like loads)")  # fmt: skip
-    if busy + idle + stolen:
-        print(f"             during the run: CPUs {busy / (busy + idle + stolen):.0%} busy, "
-              f"{stolen / (busy + idle + stolen):.1%} stolen by the hypervisor")  # fmt: skip
+    if machine:
+        print(f"             during the run: CPUs {machine[0]:.0%} busy, "
+              f"{machine[1]:.1%} stolen by the hypervisor")  # fmt: skip
     print(f"throughput   {len(answered) / load.elapsed:,.0f} answered/s over {load.elapsed:.1f} s")
     print(
         f"latency ms   p50 {percentile(latencies, 0.5) * ms:.2f}  "
