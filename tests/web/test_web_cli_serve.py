@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from audit_attack import drop_audit_guard
 from typer.testing import CliRunner
@@ -94,3 +96,29 @@ def test_serve_refuses_an_unknown_durability_before_starting(tmp_path: Path) -> 
     assert result.exit_code == 2
     assert "flagged, all" in result.output
     assert not (tmp_path / "s.db").exists()  # refused before touching the database
+
+
+def test_serve_hands_its_durability_to_the_workers_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from redline.web import workers
+    from redline.web.app import app_from_env
+
+    seen: dict[str, str] = {}
+
+    def started(host: str, port: int, count: int, log_level: str) -> int:
+        """What a worker does first: build the app from the environment serve prepared."""
+        app = app_from_env()
+        seen["durable"] = app.state.services.config.durable
+        app.state.services.engine.dispose()
+        return 0
+
+    monkeypatch.setattr(workers, "serve", started)
+    saved = dict(os.environ)
+    try:
+        result = invoke("serve", "--db", str(tmp_path / "s.db"), "--durable", "all")
+    finally:  # serve hands its settings to the workers in the environment
+        os.environ.clear()
+        os.environ.update(saved)
+    assert result.exit_code == 0, result.output
+    assert seen == {"durable": "all"}
