@@ -8,7 +8,8 @@ and the peak resident memory (VmHWM) of the scan process and of each worker proc
 from /proc while it runs. The outputs must be identical byte for byte. As a ceiling, it also
 times two independent one-worker scans of half the input each, run side by side: what two cores
 give this workload with no coordination at all. Each is run --repeat times, interleaved, and
-the fastest kept: this VM's speed drifts by 20-30% from minute to minute.
+the fastest kept: this VM's speed drifts by 20-30% from minute to minute; each kept run shows
+the share of CPU time the hypervisor stole meanwhile (host_cpu.py).
 
 Usage: .venv/bin/python benchmarks/scan_workers.py [--posts 1000000] [--workers 1 2] [--repeat 3]
        [--shared ..]
@@ -28,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from host_cpu import CpuTicks
 from scan_throughput import precompile, write_input
 
 from redline.training import find_shared
@@ -90,15 +92,17 @@ def _vm_hwm(pid: int) -> int:
     return 0
 
 
-def run_scan(argv: list[str]) -> tuple[float, TreeWatch]:
-    start = time.perf_counter()
+def run_scan(argv: list[str]) -> tuple[float, TreeWatch, float]:
+    """Wall seconds, memory watch, and the share of CPU time the hypervisor stole meanwhile."""
+    ticks, start = CpuTicks.now(), time.perf_counter()
     process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     with TreeWatch(process.pid) as watch:
         _, stderr = process.communicate()
     seconds = time.perf_counter() - start
+    shares = CpuTicks.now().since(ticks).shares()
     if process.returncode not in (0, 3):
         raise SystemExit(f"scan failed ({process.returncode}): {stderr.decode()[-2000:]}")
-    return seconds, watch
+    return seconds, watch, shares[1] if shares else float("nan")
 
 
 def main() -> None:
@@ -121,22 +125,22 @@ def main() -> None:
         print(f"{posts:,} real Weibo posts (Jan-Feb), {source.stat().st_size / 2**20:.1f} MiB")
         print(
             f"{'workers':>7} {'seconds':>8} {'posts/s':>9} {'speed-up':>8} "
-            f"{'steady/s':>9} {'speed-up':>8} {'scan MiB':>8} {'per-worker MiB':>15}"
+            f"{'steady/s':>9} {'speed-up':>8} {'scan MiB':>8} {'per-worker MiB':>15} {'steal':>6}"
         )
         outputs: dict[int, Path] = {}
-        best: dict[int, tuple[float, float, TreeWatch]] = {}
+        best: dict[int, tuple[float, float, TreeWatch, float]] = {}
         for _ in range(args.repeat):  # interleaved, so a slow spell of the machine hits all
             for workers in args.workers:
                 output = Path(tmp, f"out{workers}.jsonl")
                 argv = [str(redline), "scan", "-o", str(output), "--workers", str(workers)]
-                start_up, _ = run_scan([*argv[:2], str(warmup), *argv[2:]])
-                seconds, watch = run_scan([*argv[:2], str(source), *argv[2:]])
+                start_up, _, _ = run_scan([*argv[:2], str(warmup), *argv[2:]])
+                seconds, watch, stolen = run_scan([*argv[:2], str(source), *argv[2:]])
                 if workers not in best or seconds < best[workers][0]:
-                    best[workers] = (seconds, start_up, watch)
+                    best[workers] = (seconds, start_up, watch, stolen)
                 outputs[workers] = output
         base = steady_base = 0.0
         for workers in args.workers:
-            seconds, start_up, watch = best[workers]
+            seconds, start_up, watch, stolen = best[workers]
             rate = posts / seconds
             steady = (posts - WARMUP_POSTS) / max(seconds - start_up, 1e-9)
             base, steady_base = base or rate, steady_base or steady
@@ -144,7 +148,7 @@ def main() -> None:
             print(
                 f"{workers:7d} {seconds:8.2f} {rate:9,.0f} {rate / base:7.2f}x "
                 f"{steady:9,.0f} {steady / steady_base:7.2f}x "
-                f"{watch.root_peak_mib():8.0f} {per_worker:>15}"
+                f"{watch.root_peak_mib():8.0f} {per_worker:>15} {stolen:6.1%}"
             )
         print(f"(the fastest of {args.repeat} interleaved runs of each)")
         print(
