@@ -50,11 +50,18 @@ class ChunkResult:
 
     output: Any
     rejects: list[Reject]
-    read: int
     decided: int
-    rejected: int
     by_verdict: dict[str, int]
     lines: int = 0
+
+    @property
+    def rejected(self) -> int:
+        return len(self.rejects)
+
+    @property
+    def read(self) -> int:
+        """Records read: every one is decided or rejected."""
+        return self.decided + self.rejected
 
     def rejects_jsonl(self, lines_before: int = 0) -> bytes:
         """The rejects as JSON lines, their line numbers moved on by `lines_before` (a slice's
@@ -76,9 +83,7 @@ def screen_chunk(pipeline: Pipeline, output_format: str, chunk: Chunk) -> ChunkR
     return ChunkResult(
         output=output,
         rejects=columns.rejects,
-        read=columns.read,
         decided=len(columns.ids),
-        rejected=len(columns.rejects),
         by_verdict=tally(len(columns.ids), decided),
         lines=columns.span,
     )
