@@ -4,7 +4,9 @@ Each worker process gets its pipeline once (the pool initializer: forked from th
 built from the `ScreenSpec`), then decodes, screens and encodes whole chunks, so the reading
 process only cuts the input and writes bytes. Results are taken back in submission order from
 a queue of at most `2 * workers` chunks in flight, so a slow chunk holds the line rather than
-memory growing, and the output is the same, byte for byte, as with one worker."""
+memory growing, and the output is the same, byte for byte, as with one worker. Forked workers
+leave a chunk's encoded lines in shared memory rather than send them through the pool's pipe
+(`redline.run.result_slots`)."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from redline.run.chunks import Chunk
 from redline.run.encode import encode_arrow, encode_csv, encode_jsonl, tally
 from redline.run.isolate import screen_columns
 from redline.run.reader import Reject
+from redline.run.result_slots import InSlot, ResultSlots
 from redline.run.writer import jsonl_chunk
 
 if TYPE_CHECKING:
@@ -107,9 +110,12 @@ def screen_in_order(
         return
     from concurrent.futures import ProcessPoolExecutor  # a one-worker scan never needs a pool
 
-    global _INHERITED
+    global _INHERITED, _SLOTS
     context = _context()
-    _INHERITED = pipeline if context.get_start_method() == "fork" else None
+    forked = context.get_start_method() == "fork"
+    in_flight = 2 * workers
+    slots = ResultSlots(in_flight) if forked and spec.output_format != "parquet" else None
+    _INHERITED, _SLOTS = (pipeline, slots) if forked else (None, None)
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
@@ -118,16 +124,28 @@ def screen_in_order(
     )
     pending: deque[tuple[Tag, Future[ChunkResult]]] = deque()
     try:
-        for chunk, tag in chunks:
-            pending.append((tag, pool.submit(_screen_in_worker, chunk)))
-            if len(pending) >= 2 * workers:
+        for sequence, (chunk, tag) in enumerate(chunks):
+            slot = slots.slot_of(sequence) if slots is not None else None
+            pending.append((tag, pool.submit(_screen_in_worker, chunk, slot)))
+            if len(pending) >= in_flight:
                 done_tag, future = pending.popleft()
-                yield done_tag, future.result()
+                yield done_tag, _taken(future.result(), slots)
         while pending:
             done_tag, future = pending.popleft()
-            yield done_tag, future.result()
+            yield done_tag, _taken(future.result(), slots)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        _INHERITED = _SLOTS = None
+        if slots is not None:
+            slots.close()
+
+
+def _taken(result: ChunkResult, slots: ResultSlots | None) -> ChunkResult:
+    """`result` with its output copied out of its slot, if a worker left it there."""
+    if isinstance(result.output, InSlot):
+        assert slots is not None
+        result.output = slots.take(result.output)
+    return result
 
 
 def _context() -> Any:
@@ -144,6 +162,8 @@ def _context() -> Any:
 _WORKER: tuple[Pipeline, str] | None = None
 _INHERITED: Pipeline | None = None
 """The caller's pipeline, which forked workers take over instead of building their own."""
+_SLOTS: ResultSlots | None = None
+"""The scan's shared result slots, inherited by forked workers (None when spawned)."""
 
 
 def _start_worker(spec: ScreenSpec, scan_pid: int) -> None:
@@ -153,10 +173,13 @@ def _start_worker(spec: ScreenSpec, scan_pid: int) -> None:
     watch.start()
 
 
-def _screen_in_worker(chunk: Chunk) -> ChunkResult:
+def _screen_in_worker(chunk: Chunk, slot: int | None) -> ChunkResult:
     assert _WORKER is not None, "worker used before its initializer ran"
     pipeline, output_format = _WORKER
-    return screen_chunk(pipeline, output_format, chunk)
+    result = screen_chunk(pipeline, output_format, chunk)
+    if slot is not None and _SLOTS is not None and isinstance(result.output, bytes):
+        result.output = _SLOTS.put(slot, result.output) or result.output
+    return result
 
 
 def _exit_with_scan(scan_pid: int, parent: int) -> None:
