@@ -1,134 +1,35 @@
-"""Policy packs: load and check TOML packs, and turn a scored `Doc` into a `Decision`.
+"""Loading packs: TOML in, a checked `Pack` out, or a `PackError` naming the file and line.
 
-A pack is data a regulator can read (see docs/packs.md). Everything in it is checked when it
-loads, and every error names the file and line, because a pack that silently ignores a
-misspelt category would silently stop flagging ads. Rule conditions are a tiny expression
-language parsed with `ast` and restricted to a whitelist, then compiled once.
+Everything is checked when a pack loads, because a pack that silently ignores a misspelt
+category would silently stop flagging ads.
 """
 
 from __future__ import annotations
 
-import ast
 import math
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from redline.derived import derived_table, fingerprint
-from redline.types import VERDICTS, Clause, Decision, Doc, Entity, Evidence, Signal, Verdict
-
-ENTITY_CATEGORIES = frozenset(
-    {
-        "contact",
-        "contact.phone",
-        "contact.wechat",
-        "contact.qq",
-        "contact.telegram",
-        "contact.line",
-        "contact.url",
-        "contact.email",
-        "price",
-        "claim",
-        "claim.weeks",
-        "claim.accuracy",
-    }
+from redline.policy.conditions import compile_condition
+from redline.policy.pack import (
+    ENTITY_CATEGORIES,
+    EXPECTATIONS,
+    Condition,
+    Example,
+    Exemption,
+    Pack,
+    PackError,
+    Rule,
+    SignalSpec,
 )
-"""Categories the built-in entity recognisers emit; every pack's rules may test them."""
+from redline.types import Clause
 
-EXPECTATIONS = frozenset({"violating", "review", "flagged", "allow"})
 _CATEGORY_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
-_FUNCTIONS = frozenset({"has", "count", "exempt"})
-_NAMES = frozenset({"score", "length"})
-
-
-class PackError(ValueError):
-    """A pack failed to load; `str()` reads `path:line: message`."""
-
-    def __init__(self, message: str, path: str, line: int | None = None) -> None:
-        self.message, self.path, self.line = message, path, line
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {message}")
-
-
-@dataclass(frozen=True, slots=True)
-class SignalSpec:
-    """One category of terms in a pack."""
-
-    category: str
-    description: str
-    topic: bool
-    pinyin: bool
-    terms: tuple[str, ...]
-    codewords: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Condition:
-    """A compiled `when` expression plus what it refers to, for checking and explaining."""
-
-    source: str
-    code: Any
-    categories: frozenset[str]
-    exemptions: frozenset[str]
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    id: str
-    verdict: Verdict
-    when: Condition
-    clauses: tuple[str, ...]
-    description: str
-    line: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Exemption:
-    id: str
-    when: Condition
-    description: str
-    line: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Example:
-    text: str
-    expect: str
-    note: str
-    line: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Pack:
-    """A loaded, checked policy pack."""
-
-    id: str
-    name: str
-    jurisdiction: str
-    languages: tuple[str, ...]
-    version: str
-    clauses: Mapping[str, Clause]
-    signals: Mapping[str, SignalSpec]
-    homophones: Mapping[str, tuple[str, ...]]
-    initials_min: int
-    substitutes: Mapping[str, tuple[str, ...]]
-    rules: tuple[Rule, ...]
-    exemptions: Mapping[str, Exemption]
-    examples: tuple[Example, ...]
-    path: str = ""
-
-    def knows(self, name: str) -> bool:
-        """Whether `has(name)` could ever be true: a category, a family, or an entity type."""
-        if name in ENTITY_CATEGORIES or name in self.signals:
-            return True
-        return any(cat.startswith(name + ".") for cat in self.signals)
-
-
-# --- source locations -------------------------------------------------------------------
 
 
 class _Lines:
@@ -170,65 +71,6 @@ class _Lines:
                 return number
         return start
 
-
-# --- conditions -------------------------------------------------------------------------
-
-_ALLOWED_NODES = (
-    ast.Expression,
-    ast.BoolOp,
-    ast.And,
-    ast.Or,
-    ast.UnaryOp,
-    ast.Not,
-    ast.USub,
-    ast.Compare,
-    ast.Gt,
-    ast.GtE,
-    ast.Lt,
-    ast.LtE,
-    ast.Eq,
-    ast.NotEq,
-    ast.Call,
-    ast.Name,
-    ast.Load,
-    ast.Constant,
-    ast.BinOp,
-    ast.Add,
-    ast.Sub,
-    ast.Mult,
-)
-
-
-def compile_condition(source: str, fail: Callable[[str], Exception]) -> Condition:
-    """Parse and check a `when` expression; `fail(msg)` builds the error to raise."""
-    try:
-        tree = ast.parse(source.strip(), mode="eval")
-    except SyntaxError as exc:
-        raise fail(f"condition {source!r} is not valid: {exc.msg}") from None
-    categories: set[str] = set()
-    exemptions: set[str] = set()
-    for node in ast.walk(tree):
-        if not isinstance(node, _ALLOWED_NODES):
-            raise fail(f"condition {source!r}: {type(node).__name__} is not allowed")
-        if isinstance(node, ast.Call):
-            if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS:
-                raise fail(f"condition {source!r}: only has(), count(), exempt() may be called")
-            args = node.args
-            if node.keywords or len(args) != 1 or not isinstance(args[0], ast.Constant):
-                raise fail(f"condition {source!r}: {node.func.id}() takes one quoted name")
-            name = args[0].value
-            if not isinstance(name, str):
-                raise fail(f"condition {source!r}: {node.func.id}() takes one quoted name")
-            (exemptions if node.func.id == "exempt" else categories).add(name)
-        elif isinstance(node, ast.Name) and node.id not in _NAMES | _FUNCTIONS:
-            raise fail(f"condition {source!r}: unknown name {node.id!r}")
-        elif isinstance(node, ast.Constant) and not isinstance(node.value, int | float | str):
-            raise fail(f"condition {source!r}: constant {node.value!r} is not allowed")
-    code = compile(tree, "<condition>", "eval")
-    return Condition(source, code, frozenset(categories), frozenset(exemptions))
-
-
-# --- loading ----------------------------------------------------------------------------
 
 _TOP_KEYS = {"id", "name", "jurisdiction", "languages", "version", "clauses", "signals"}
 _TOP_KEYS |= {"variants", "rules", "exemptions", "examples", "description"}
@@ -532,125 +374,3 @@ def load_packs(ids_or_paths: Iterable[str] = ()) -> list[Pack]:
             known = ", ".join(builtin) or "none"
             raise PackError(f"no such pack (built-in packs: {known})", name)
     return packs
-
-
-# --- deciding ---------------------------------------------------------------------------
-
-
-class _Facts:
-    """What one pack's rules can see of one document.
-
-    Why totals by name: a pack's rules and exemptions ask for the same few categories dozens of
-    times per document, so each signal is added once to its category and to every dotted
-    ancestor (`sign.test` counts for `sign` too), and `count` is one lookup.
-    """
-
-    __slots__ = ("exempt_cache", "length", "namespace", "pack", "score", "totals")
-
-    def __init__(self, pack: Pack, score: float, length: int, categories: Iterable[str]) -> None:
-        self.pack, self.score, self.length = pack, score, length
-        totals: dict[str, int] = {}
-        for name in categories:
-            while True:
-                totals[name] = totals.get(name, 0) + 1
-                cut = name.rfind(".")
-                if cut < 0:
-                    break
-                name = name[:cut]
-        self.totals = totals
-        self.exempt_cache: dict[str, bool] = {}
-        self.namespace = {
-            "score": score,
-            "length": length,
-            "has": self.has,
-            "count": self.count,
-            "exempt": self.exempt,
-        }
-
-    def count(self, name: str) -> int:
-        return self.totals.get(name, 0)
-
-    def has(self, name: str) -> bool:
-        return name in self.totals
-
-    def exempt(self, name: str) -> bool:
-        if name not in self.exempt_cache:
-            self.exempt_cache[name] = False  # a cycle reads as "not exempt"
-            self.exempt_cache[name] = bool(self.evaluate(self.pack.exemptions[name].when))
-        return self.exempt_cache[name]
-
-    def evaluate(self, when: Condition) -> Any:
-        return eval(when.code, {"__builtins__": {}}, self.namespace)
-
-
-def _facts_of(doc: Doc, pack: Pack) -> _Facts:
-    categories = (s.category for s in doc.signals if s.pack in (None, pack.id))
-    return _Facts(pack, doc.score, len(doc.text), categories)
-
-
-def fired_rules(doc: Doc, pack: Pack) -> list[Rule]:
-    """The rules of `pack` whose conditions hold for `doc`."""
-    facts = _facts_of(doc, pack)
-    return [rule for rule in pack.rules if facts.evaluate(rule.when)]
-
-
-def holding_exemptions(doc: Doc, pack: Pack) -> list[str]:
-    """The ids of `pack`'s exemptions that hold for `doc`, to explain why a rule did not fire."""
-    facts = _facts_of(doc, pack)
-    return [name for name in pack.exemptions if facts.exempt(name)]
-
-
-def decide(doc: Doc, packs: Sequence[Pack]) -> Decision:
-    """Apply every pack's rules; the strongest verdict wins and every fired rule is cited."""
-    verdict: Verdict = "allow"
-    rules: list[str] = []
-    clauses: dict[tuple[str, str], Clause] = {}
-    fired_packs: set[str] = set()
-    for pack in packs:
-        for rule in fired_rules(doc, pack):
-            rules.append(rule.id)
-            fired_packs.add(pack.id)
-            if VERDICTS.index(rule.verdict) > VERDICTS.index(verdict):
-                verdict = rule.verdict
-            for clause_id in rule.clauses:
-                clauses.setdefault((pack.id, clause_id), pack.clauses[clause_id])
-    evidence = _evidence(doc, fired_packs) if rules else ()
-    return Decision(
-        id=doc.post.id,
-        verdict=verdict,
-        score=doc.score,
-        rules=tuple(rules),
-        clauses=tuple(clauses.values()),
-        evidence=evidence,
-        entities=entities_of(doc),
-    )
-
-
-def _evidence(doc: Doc, packs: set[str]) -> tuple[Evidence, ...]:
-    """Spans that support a flag: the fired packs' non-frame terms, and every entity."""
-    out: dict[tuple[int, int, str], Evidence] = {}
-    for signal in sorted(doc.signals, key=lambda s: (s.start, s.end)):
-        if signal.category.startswith("frame."):
-            continue
-        if not signal.entity and signal.pack not in packs:
-            continue
-        start, end = doc.norm.to_original(signal.start, signal.end)
-        key = (start, end, signal.category)
-        out.setdefault(key, Evidence(start, end, doc.post.text[start:end], signal.category))
-    return tuple(out.values())
-
-
-def entities_of(doc: Doc) -> tuple[Entity, ...]:
-    """Entity signals, mapped to the original text, without duplicates."""
-    out: dict[tuple[str, str, int, int], Entity] = {}
-    for signal in _entity_signals(doc.signals):
-        start, end = doc.norm.to_original(signal.start, signal.end)
-        category = signal.category.removeprefix("contact.")
-        out.setdefault(
-            (category, signal.value, start, end), Entity(category, signal.value, start, end)
-        )
-    return tuple(out.values())
-
-
-def _entity_signals(signals: Iterable[Signal]) -> list[Signal]:
-    return sorted((s for s in signals if s.entity), key=lambda s: (s.start, s.end))
