@@ -118,7 +118,7 @@ def test_sigkill_at_random_moments_then_resume_decides_every_record_once(
 
 
 SMALL_SLICES = (
-    "import sys, redline.run.chunks as chunks; chunks.MIN_SLICE_BYTES = 2048; "
+    "import sys, redline.run.chunk_reader as chunk_reader; chunk_reader.MIN_SLICE_BYTES = 2048; "
     "from redline.cli import main; sys.exit(main())"
 )
 """`redline` with slices of a few dozen lines, so that two workers on a small feed hand back

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from redline.run import chunks
+from redline.run import chunk_reader
 from redline.run.checkpoint import Checkpoint
 from redline.run.reader import Reject, read_records
 from redline.run.scan import ScanJob, _fingerprint, run_scan
@@ -49,7 +49,7 @@ def test_two_workers_on_many_slices_write_one_workers_bytes_and_line_numbers(
     suffix: str,
     batch_size: int,
 ) -> None:
-    monkeypatch.setattr(chunks, "MIN_SLICE_BYTES", 1)  # a slice every few lines
+    monkeypatch.setattr(chunk_reader, "MIN_SLICE_BYTES", 1)  # a slice every few lines
     source = tmp_path / "in.jsonl"
     awkward_feed(source)
     written = {}
@@ -82,7 +82,7 @@ def test_two_workers_resumed_mid_file_number_lines_on_from_the_checkpoint(
     tmp_path: Path, tiny_model_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A checkpoint committed from slices holds the line a resumed run's slices go on from."""
-    monkeypatch.setattr(chunks, "MIN_SLICE_BYTES", 1)
+    monkeypatch.setattr(chunk_reader, "MIN_SLICE_BYTES", 1)
     source = tmp_path / "in.jsonl"
     awkward_feed(source)
 
@@ -129,7 +129,7 @@ def test_line_numbers_start_again_in_each_input_after_slices(
     tmp_path: Path, tiny_model_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Slices of a second file number from its own line 1, and a CSV after them from its own."""
-    monkeypatch.setattr(chunks, "MIN_SLICE_BYTES", 1)
+    monkeypatch.setattr(chunk_reader, "MIN_SLICE_BYTES", 1)
     first, second = tmp_path / "a.jsonl", tmp_path / "c.jsonl"
     awkward_feed(first)
     awkward_feed(second)

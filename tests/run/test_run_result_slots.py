@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from redline.run import chunks, parallel, result_slots
+from redline.run import chunk_reader, parallel, result_slots
 from redline.run.result_slots import InSlot, ResultSlots
 from redline.run.scan import ScanJob, run_scan
 from redline.run.writer import rejects_path
@@ -51,7 +51,7 @@ def test_two_workers_write_one_workers_bytes_through_slots_or_the_pipe(
     tmp_path: Path, tiny_model_path: Path, monkeypatch: pytest.MonkeyPatch, slot_bytes: int
 ) -> None:
     """1 byte: every output goes through the pipe; 600: some fit, some do not; 1 MiB: all fit."""
-    monkeypatch.setattr(chunks, "MIN_SLICE_BYTES", 1)  # a slice every few lines
+    monkeypatch.setattr(chunk_reader, "MIN_SLICE_BYTES", 1)  # a slice every few lines
     monkeypatch.setattr(result_slots, "SLOT_BYTES", slot_bytes)
     returned: list[object] = []  # each two-worker chunk's output as it came back
     taken = parallel._taken

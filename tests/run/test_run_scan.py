@@ -248,11 +248,11 @@ def test_line_blocks_cut_every_size_lines_whatever_the_read_size(
 ) -> None:
     import io
 
-    from redline.run import chunks
+    from redline.run import chunk_reader
 
-    monkeypatch.setattr(chunks, "_BLOCK_BYTES", block_bytes)
+    monkeypatch.setattr(chunk_reader, "_BLOCK_BYTES", block_bytes)
     data = b'{"a": 1}\n\n{"b": 2}\r\nxyz\n{"c": 3}'  # five lines, the last without newline
-    blocks = list(chunks._line_blocks(io.BytesIO(data), 2))
+    blocks = list(chunk_reader._line_blocks(io.BytesIO(data), 2))
     assert [count for _, count in blocks] == [2, 2, 1]
     assert b"".join(block for block, _ in blocks) == data
     second = JsonlChunk("s", 1, bytes(blocks[1][0])).lines
@@ -273,13 +273,14 @@ def test_line_blocks_hold_exactly_size_lines_each(
     but the last holds exactly `size` lines and ends with a newline, and the runs are the data."""
     import io
 
-    from redline.run import chunks
+    from redline.run import chunk_reader
 
     data = b"\n".join(lines) + (b"\n" if final_newline and lines else b"")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(chunks, "_BLOCK_BYTES", block_bytes)
+        patch.setattr(chunk_reader, "_BLOCK_BYTES", block_bytes)
         blocks = [
-            (bytes(block), count) for block, count in chunks._line_blocks(io.BytesIO(data), size)
+            (bytes(block), count)
+            for block, count in chunk_reader._line_blocks(io.BytesIO(data), size)
         ]
     assert b"".join(block for block, _ in blocks) == data
     for block, count in blocks[:-1]:
@@ -297,10 +298,11 @@ def test_chunks_by_reference_decode_as_the_blocks_themselves(
     import dataclasses
     import gzip
 
-    from redline.run import chunks
-    from redline.run.chunks import JsonlSlice, SliceEnd, advance, iter_chunks
+    from redline.run import chunk_reader
+    from redline.run.chunk_reader import iter_chunks
+    from redline.run.chunks import JsonlSlice, SliceEnd, advance
 
-    monkeypatch.setattr(chunks, "MIN_SLICE_BYTES", 1)  # several slices of a small file
+    monkeypatch.setattr(chunk_reader, "MIN_SLICE_BYTES", 1)  # several slices of a small file
 
     lines = [json.dumps({"id": str(i), "text": f"帖子 {i}", "n": i}) for i in range(23)]
     lines[4], lines[9] = "not json", ""  # a reject and a blank line keep their numbers
@@ -311,7 +313,7 @@ def test_chunks_by_reference_decode_as_the_blocks_themselves(
 
     def decoded(path: Path, by_reference: bool) -> list[tuple[type, Any, Any]]:
         """(kind, columns with absolute line numbers, position after) of every chunk."""
-        slices = chunks.MIN_SLICE_BYTES if by_reference else None
+        slices = chunk_reader.MIN_SLICE_BYTES if by_reference else None
         found = iter_chunks([(str(path), "jsonl")], size=5, carry=["n"], min_slice_bytes=slices)
         position, result = Position(), []
         for chunk, end in found:

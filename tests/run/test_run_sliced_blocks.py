@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from redline.run import chunks
+from redline.run import chunk_reader
 
 line_lengths = st.lists(st.sampled_from([0, 1, 3, 10, 50, 200, 3000, 9000]), max_size=40)
 
@@ -43,9 +43,9 @@ def test_slices_are_whole_lines_covering_the_file_once(
     path.write_bytes(data)
     start = len(b"".join(lines[:start_line]))  # a resumed scan starts after a whole line
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(chunks, "_SAMPLE_BYTES", probe_bytes)
-        patch.setattr(chunks, "_PROBE_BYTES", probe_bytes)
-        slices = list(chunks._probed_slices(str(path), start, size))
+        patch.setattr(chunk_reader, "_SAMPLE_BYTES", probe_bytes)
+        patch.setattr(chunk_reader, "_PROBE_BYTES", probe_bytes)
+        slices = list(chunk_reader._probed_slices(str(path), start, size))
     position = start
     for offset, length in slices:
         piece = data[offset : offset + length]
@@ -64,7 +64,7 @@ def test_slices_hold_about_the_batch_size_in_lines(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
     data = b"".join(b'{"id": "%d", "text": "post"}\n' % i for i in range(10_000))
     path.write_bytes(data)
-    slices = list(chunks._probed_slices(str(path), 0, 500))
+    slices = list(chunk_reader._probed_slices(str(path), 0, 500))
     counts = [data[offset : offset + length].count(b"\n") for offset, length in slices]
     assert sum(counts) == 10_000
     assert all(400 <= count <= 600 for count in counts[:-1]), counts
@@ -73,7 +73,9 @@ def test_slices_hold_about_the_batch_size_in_lines(tmp_path: Path) -> None:
 def test_slices_are_at_least_the_minimum_bytes(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
     path.write_bytes(b"".join(b'{"id": "%d", "text": "post"}\n' % i for i in range(10_000)))
-    lengths = [length for _, length in chunks._probed_slices(str(path), 0, 2, min_bytes=50_000)]
+    lengths = [
+        length for _, length in chunk_reader._probed_slices(str(path), 0, 2, min_bytes=50_000)
+    ]
     assert all(length >= 50_000 for length in lengths[:-1]), lengths
     assert sum(lengths) == path.stat().st_size
 
@@ -81,10 +83,10 @@ def test_slices_are_at_least_the_minimum_bytes(tmp_path: Path) -> None:
 def test_long_lines_at_the_start_do_not_make_huge_slices(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(chunks, "MAX_SLICE_BYTES", 10_000)
+    monkeypatch.setattr(chunk_reader, "MAX_SLICE_BYTES", 10_000)
     path = tmp_path / "in.jsonl"
     path.write_bytes(b"x" * 50_000 + b"\n" + b'{"id": "1", "text": "a post"}\n' * 5_000)
-    lengths = [length for _, length in chunks._probed_slices(str(path), 0, 2000)]
+    lengths = [length for _, length in chunk_reader._probed_slices(str(path), 0, 2000)]
     assert lengths[0] == 50_001  # a line is never cut
     assert all(length <= 10_000 + 30 for length in lengths[1:]) and len(lengths) > 10
     assert sum(lengths) == path.stat().st_size
@@ -97,18 +99,18 @@ def test_slicing_reads_a_small_part_of_the_file(
     path = tmp_path / "in.jsonl"
     path.write_bytes(b"".join(b'{"id": "%d", "text": "a post"}\n' % i for i in range(100_000)))
     read: list[int] = []
-    real_read_at = chunks._read_at
+    realread_at = chunk_reader.read_at
 
-    def counting_read_at(stream: BinaryIO, position: int, size: int) -> bytes:
-        window = real_read_at(stream, position, size)
+    def countingread_at(stream: BinaryIO, position: int, size: int) -> bytes:
+        window = realread_at(stream, position, size)
         read.append(len(window))
         return window
 
-    monkeypatch.setattr(chunks, "_read_at", counting_read_at)
-    slices = list(chunks._probed_slices(str(path), 0, 2000))
+    monkeypatch.setattr(chunk_reader, "read_at", countingread_at)
+    slices = list(chunk_reader._probed_slices(str(path), 0, 2000))
     assert sum(length for _, length in slices) == path.stat().st_size
     assert len(read) <= len(slices) + 1  # a sample, then one window per cut
-    assert read[0] <= chunks._SAMPLE_BYTES
+    assert read[0] <= chunk_reader._SAMPLE_BYTES
     assert sum(read[1:]) < path.stat().st_size / 10
 
 
@@ -118,7 +120,7 @@ def test_a_file_truncated_while_it_is_sliced_ends_the_slices_quietly(tmp_path: P
     that the input changed."""
     path = tmp_path / "in.jsonl"
     path.write_bytes(b"".join(b'{"id": "%d", "text": "post"}\n' % i for i in range(2_000)))
-    slices = chunks._probed_slices(str(path), 0, 50)
+    slices = chunk_reader._probed_slices(str(path), 0, 50)
     first_offset, first_length = next(slices)
     with path.open("r+b") as stream:
         stream.truncate(10_000)

@@ -16,7 +16,8 @@ from typing import Any
 
 from redline.pipeline import Pipeline
 from redline.run.checkpoint import Checkpoint, CheckpointError, Progress, fingerprint
-from redline.run.chunks import Position, advance, iter_chunks, min_slice_bytes_for
+from redline.run.chunk_reader import iter_chunks, min_slice_bytes_for
+from redline.run.chunks import Position, advance
 from redline.run.encode import DECISION_KEYS, csv_header
 from redline.run.output import LineOutput, ParquetOutput, ParquetParts, RejectOutput
 from redline.run.parallel import ChunkResult, ScreenSpec, screen_in_order
