@@ -40,6 +40,25 @@ def awkward_feed(path: Path) -> bytes:
     return data
 
 
+def written_by_one_and_two_workers(
+    source: Path, tmp_path: Path, model: Path, suffix: str = ".jsonl", batch_size: int = 4
+) -> dict[int, tuple[bytes, bytes]]:
+    """The output and rejects files a scan of `source` writes with 1 and with 2 workers."""
+    written = {}
+    for workers in (1, 2):
+        output = tmp_path / f"out{workers}{suffix}"
+        job = ScanJob(
+            inputs=(str(source),),
+            output=str(output),
+            model=str(model),
+            workers=workers,
+            batch_size=batch_size,
+        )
+        assert run_scan(job).summary.balanced
+        written[workers] = (output.read_bytes(), Path(rejects_path(str(output))).read_bytes())
+    return written
+
+
 @pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
 @pytest.mark.parametrize("batch_size", [1, 4])
 def test_two_workers_on_many_slices_write_one_workers_bytes_and_line_numbers(
@@ -52,19 +71,7 @@ def test_two_workers_on_many_slices_write_one_workers_bytes_and_line_numbers(
     monkeypatch.setattr(chunk_reader, "MIN_SLICE_BYTES", 1)  # a slice every few lines
     source = tmp_path / "in.jsonl"
     awkward_feed(source)
-    written = {}
-    for workers in (1, 2):
-        output = tmp_path / f"out{workers}{suffix}"
-        job = ScanJob(
-            inputs=(str(source),),
-            output=str(output),
-            model=str(tiny_model_path),
-            workers=workers,
-            batch_size=batch_size,
-        )
-        outcome = run_scan(job)
-        assert outcome.summary.balanced
-        written[workers] = (output.read_bytes(), Path(rejects_path(str(output))).read_bytes())
+    written = written_by_one_and_two_workers(source, tmp_path, tiny_model_path, suffix, batch_size)
     assert written[2] == written[1]
     rejects = [json.loads(line) for line in written[2][1].splitlines()]
     expected = [r for r in read_records([str(source)]) if isinstance(r, Reject)]

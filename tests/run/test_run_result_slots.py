@@ -9,9 +9,7 @@ import pytest
 
 from redline.run import chunk_reader, parallel, result_slots
 from redline.run.result_slots import InSlot, ResultSlots
-from redline.run.scan import ScanJob, run_scan
-from redline.run.writer import rejects_path
-from tests.run.test_run_parallel_slices import awkward_feed
+from tests.run.test_run_parallel_slices import awkward_feed, written_by_one_and_two_workers
 
 fork_only = pytest.mark.skipif(
     "fork" not in multiprocessing.get_all_start_methods(), reason="slots need fork"
@@ -63,18 +61,7 @@ def test_two_workers_write_one_workers_bytes_through_slots_or_the_pipe(
     monkeypatch.setattr(parallel, "_taken", watched)
     source = tmp_path / "in.jsonl"
     awkward_feed(source)
-    written = {}
-    for workers in (1, 2):
-        output = tmp_path / f"out{workers}.jsonl"
-        job = ScanJob(
-            inputs=(str(source),),
-            output=str(output),
-            model=str(tiny_model_path),
-            workers=workers,
-            batch_size=4,
-        )
-        assert run_scan(job).summary.balanced
-        written[workers] = (output.read_bytes(), Path(rejects_path(str(output))).read_bytes())
+    written = written_by_one_and_two_workers(source, tmp_path, tiny_model_path)
     assert written[2] == written[1]
     in_slots = [output for output in returned if isinstance(output, InSlot)]
     piped = [output for output in returned if isinstance(output, bytes)]
