@@ -72,3 +72,18 @@ def test_two_workers_write_one_workers_bytes_through_slots_or_the_pipe(
         assert in_slots and piped and max(placed.length for placed in in_slots) <= 600
     else:
         assert not piped
+
+
+@fork_only
+def test_a_scan_that_cannot_map_its_slots_sends_results_through_the_pipe(
+    tmp_path: Path, tiny_model_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(count: int, size: int | None = None) -> ResultSlots:
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(chunk_reader, "MIN_SLICE_BYTES", 1)
+    monkeypatch.setattr(parallel, "ResultSlots", refused)
+    source = tmp_path / "in.jsonl"
+    awkward_feed(source)
+    written = written_by_one_and_two_workers(source, tmp_path, tiny_model_path)
+    assert written[2] == written[1] and written[1][0]

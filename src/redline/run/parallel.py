@@ -114,7 +114,7 @@ def screen_in_order(
     context = _context()
     forked = context.get_start_method() == "fork"
     in_flight = 2 * workers
-    slots = ResultSlots(in_flight) if forked and spec.output_format != "parquet" else None
+    slots = _result_slots(in_flight) if forked and spec.output_format != "parquet" else None
     _INHERITED, _SLOTS = (pipeline, slots) if forked else (None, None)
     pool = ProcessPoolExecutor(
         max_workers=workers,
@@ -138,6 +138,15 @@ def screen_in_order(
         _INHERITED = _SLOTS = None
         if slots is not None:
             slots.close()
+
+
+def _result_slots(count: int) -> ResultSlots | None:
+    """Shared slots for `count` chunks in flight; None (results through the pipe) where the
+    system will not map that much shared memory, as under strict overcommit with many workers."""
+    try:
+        return ResultSlots(count)
+    except (OSError, ValueError, OverflowError):
+        return None
 
 
 def _taken(result: ChunkResult, slots: ResultSlots | None) -> ChunkResult:
