@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -177,4 +180,77 @@ def test_on_postgresql_an_allow_request_never_waits_behind_a_flagged_commit(
     asyncio.run(run())
     with engine.connect() as connection:
         assert count_decisions(connection) == (2, 2)
+    engine.dispose()
+
+
+def _sqlite_engine(tmp_path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{tmp_path / 'screen.db'}")
+    upgrade(engine)
+    return engine
+
+
+@pytest.mark.parametrize("durable", ["flagged", "all"])
+def test_on_sqlite_durable_commits_are_answered_after_the_wal_is_synced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, durable: str
+) -> None:
+    engine = _sqlite_engine(tmp_path)
+    wal = tmp_path / "screen.db-wal"
+    synced: list[str] = []  # after each fsync of the WAL, the ids then in the database
+    real_fsync = os.fsync
+
+    def spied(descriptor: int) -> None:
+        real_fsync(descriptor)
+        if os.fstat(descriptor).st_ino == os.stat(wal).st_ino:
+            with engine.connect() as connection:
+                ids = connection.execute(sa.text("SELECT id FROM decisions ORDER BY id"))
+                synced.append(",".join(row[0] for row in ids))
+
+    monkeypatch.setattr(os, "fsync", spied)
+    writer = DecisionWriter(engine, durable)  # type: ignore[arg-type]
+
+    async def run() -> None:
+        await writer.write([_post("a")])
+        await writer.write([_post("b", "violating")])
+        await writer.write([_post("c"), _post("d", "review")])
+        await writer.write([_post("e")])
+
+    asyncio.run(run())
+    writer.close()
+    if durable == "flagged":  # each flagged commit synced, once it was in the database
+        assert synced == ["a,b", "a,b,c,d"]
+    else:
+        assert synced == ["a", "a,b", "a,b,c,d", "a,b,c,d,e"]
+    with engine.connect() as connection:
+        assert count_decisions(connection) == (5, 5)
+    engine.dispose()
+
+
+def test_on_sqlite_an_allow_request_never_waits_behind_a_flagged_commits_fsync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = _sqlite_engine(tmp_path)
+    entered, release = threading.Event(), threading.Event()
+    real_fsync = os.fsync
+
+    def held(descriptor: int) -> None:
+        entered.set()
+        release.wait(timeout=60)
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", held)
+    writer = DecisionWriter(engine)
+
+    async def run() -> None:
+        flagged = asyncio.create_task(writer.write([_post("f", "violating")]))
+        await asyncio.get_running_loop().run_in_executor(None, entered.wait, 60)
+        await writer.write([_post("a")])  # committed and answered while the fsync is held
+        assert not flagged.done()  # the flagged request waits for its fsync
+        release.set()
+        await flagged
+
+    asyncio.run(run())
+    writer.close()
+    with engine.connect() as connection:
+        assert count_decisions(connection) == (2, 2)
+        assert [item.id for item in review.queue(connection)] == ["f"]
     engine.dispose()

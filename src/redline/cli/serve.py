@@ -77,9 +77,9 @@ def serve(
     durable: Annotated[
         str,
         typer.Option(
-            help="PostgreSQL: which screening commits wait for the disk flush: 'flagged' (those "
-            "holding a violating or review decision; allow-only ones commit asynchronously, so "
-            "a database crash can lose the last fraction of a second of allow decisions) or 'all'.",
+            help="Which screening commits are on disk before they are answered: 'flagged' (those "
+            "holding a violating or review decision; a crash of the database's machine can lose "
+            "the last fraction of a second of allow decisions) or 'all'.",
         ),
     ] = "flagged",
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "warning",

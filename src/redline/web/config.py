@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Any
 
-Durability = Literal["flagged", "all"]
-DURABILITY: tuple[Durability, ...] = ("flagged", "all")
-"""Which inline commits wait until PostgreSQL has flushed them to disk: those holding a flagged
-decision, or all of them."""
+from redline.web.durability import DURABILITY, Durability
+
+__all__ = ["DURABILITY", "Durability", "Limits", "WebConfig"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +34,8 @@ class WebConfig:
     ledger_db: str | None = None
     """The HGR ledger that /v1/ledger writes to (path or URL); None: the service's database."""
     durable: Durability = "flagged"
-    """Which inline screening commits wait for PostgreSQL to flush them to disk: those holding
-    a flagged decision (allow-only ones commit asynchronously), or all (see
-    `web.postgres_commits`). SQLite's commits never wait for the disk (WAL, synchronous=NORMAL)."""
+    """Which inline screening commits are on disk before their answers go out: those holding a
+    flagged decision, or all (see `web.durability`)."""
     freeze_after_warm_up: bool = False
     """Freeze the loaded heap out of the garbage collector's reach once warmed up (server
     workers: `app_from_env` sets it; see `app.warm_up`)."""

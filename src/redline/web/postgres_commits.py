@@ -15,9 +15,8 @@ path (500 requests/s, 2 workers, this project's VM: p99 15-26 ms waiting, 9.2-9.
 asynchronous commit is still atomic and consistent, and a crash of the database server (not of
 redline) can lose at most the last fraction of a second of allow decisions (PostgreSQL's
 `wal_writer_delay`, 200 ms by default, times three), never a flagged one or its review item.
-A durable commit also makes every commit before it durable (the WAL is flushed up to it). This
-is SQLite's bargain too (WAL with `synchronous=NORMAL`), there for every decision.
-`durable="all"` makes every commit wait.
+A durable commit also makes every commit before it durable (the WAL is flushed up to it).
+`durable="all"` makes every commit wait. SQLite makes the same bargain (`web.sqlite_commits`).
 """
 
 from __future__ import annotations
@@ -28,18 +27,17 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from redline.store.decisions import FLAGGED, ScreenedPost, insert_decisions_async
-from redline.web.config import DURABILITY, Durability
+from redline.store.decisions import ScreenedPost, insert_decisions_async
+from redline.web import durability
 from redline.web.dbapi_errors import as_sqlalchemy_error
+from redline.web.durability import Durability
 
 
 class PostgresCommits:
     """Commits on the event loop that opened the connections (a new loop gets new ones)."""
 
     def __init__(self, engine: Engine, durable: Durability = "flagged") -> None:
-        if durable not in DURABILITY:
-            raise ValueError(f"durable must be one of {', '.join(DURABILITY)}, not {durable!r}")
-        self._durable = durable
+        self._durable = durability.check_durability(durable)
         self._dialect = engine.dialect
         args, self._connect_kwargs = self._dialect.create_connect_args(engine.url)
         self._conninfo: str = args[0] if args else ""
@@ -49,7 +47,7 @@ class PostgresCommits:
 
     def waits_for_disk(self, rows: Sequence[ScreenedPost]) -> bool:
         """Whether the commit of `rows` must wait for the WAL flush."""
-        return self._durable == "all" or any(row.decision.get("verdict") in FLAGGED for row in rows)
+        return durability.waits_for_disk(self._durable, rows)
 
     async def commit(self, rows: list[ScreenedPost]) -> None:
         waits = self.waits_for_disk(rows)

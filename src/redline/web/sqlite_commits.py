@@ -12,12 +12,21 @@ loop, so neither happens on it:
   a PASSIVE checkpoint runs in a thread on a second connection while commits go on; if commits
   made meanwhile were left uncopied, the next commit first waits for a short second checkpoint
   of just those, so the WAL is copied whole and restarts from its beginning instead of growing.
+
+Durable commits (`web.durability`: by default those holding a flagged decision) are answered
+only once the WAL is on disk: after the commit, a thread fsyncs the WAL file, while the loop
+screens on and other commits go ahead (the write lock is already released: a commit with
+synchronous=FULL would hold it, and every other writer, through the fsync). That fsync is what
+FULL would have done at the same point; if a checkpoint has meanwhile copied the commit into the
+database file, it synced the WAL before copying and the database after. So a power cut can take
+the last allow decisions, as before, but never a flagged decision or its review item.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sqlite3
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +36,9 @@ from sqlalchemy.engine import Engine
 
 from redline.store import engine as store_engine
 from redline.store.decisions import ScreenedPost, insert_decisions
+from redline.web import durability
 from redline.web.dbapi_errors import as_sqlalchemy_error
+from redline.web.durability import Durability
 
 CHECKPOINT_EVERY = 100
 """Commits between checkpoints: ~470 WAL pages (~2 MB) at ~4.7 pages per one-post commit."""
@@ -35,18 +46,21 @@ FIRST_RETRY_S, LONGEST_RETRY_S = 0.001, 0.05
 
 
 class SqliteCommits:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, durable: Durability = "flagged") -> None:
         self._engine = engine
+        self._durable = durability.check_durability(durable)
         self._connection: Any = None  # the loop's
         self._checkpointer: Any = None  # the thread's
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-checkpoint")
+        self._syncer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-fsync")
+        self._database_file = ""  # as SQLite names it; "" for an in-memory database
         self._since_checkpoint = 0
         self._checkpointing: asyncio.Task[None] | None = None
         self._uncopied = False  # the last checkpoint left commits made meanwhile in the WAL
 
     def waits_for_disk(self, rows: Sequence[ScreenedPost]) -> bool:
-        """Never: in WAL mode with synchronous=NORMAL no commit waits for an fsync."""
-        return False
+        """Whether the commit of `rows` is answered only once the WAL is on disk."""
+        return durability.waits_for_disk(self._durable, rows)
 
     async def commit(self, rows: list[ScreenedPost]) -> None:
         if self._uncopied:
@@ -54,13 +68,17 @@ class SqliteCommits:
             await self._checkpoint()
         await self._store(rows)
         self._since_checkpoint += 1
+        loop = asyncio.get_running_loop()
         if self._since_checkpoint >= CHECKPOINT_EVERY and self._checkpointing is None:
             self._since_checkpoint = 0
-            self._checkpointing = asyncio.get_running_loop().create_task(self._checkpoint_aside())
+            self._checkpointing = loop.create_task(self._checkpoint_aside())
+        if self._database_file and self.waits_for_disk(rows):
+            await loop.run_in_executor(self._syncer, self._sync_log, self._database_file)
 
     def close(self) -> None:
-        """Let a checkpoint in progress finish, then close both connections."""
+        """Let a checkpoint or an fsync in progress finish, then close both connections."""
         self._thread.shutdown(wait=True)
+        self._syncer.shutdown(wait=True)
         for connection in (self._connection, self._checkpointer):
             if connection is not None:
                 connection.close()
@@ -97,8 +115,23 @@ class SqliteCommits:
             connection = self._open()
             connection.execute("PRAGMA busy_timeout=0")  # never sleep on the event loop
             connection.execute("PRAGMA wal_autocheckpoint=0")  # nor checkpoint there
+            self._database_file = connection.execute("PRAGMA database_list").fetchone()[2]
             self._connection = connection
         return self._connection
+
+    @staticmethod
+    def _sync_log(database_file: str) -> None:
+        """fsync the WAL (in the fsync thread): every commit in it is then on disk. Any
+        descriptor of a file flushes all of that file. No WAL file: it was checkpointed into the
+        database file and removed, so that is synced instead."""
+        try:
+            descriptor = os.open(database_file + "-wal", os.O_RDONLY)
+        except FileNotFoundError:
+            descriptor = os.open(database_file, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
     def _open(self) -> Any:
         pooled = self._engine.raw_connection()  # the engine's pragmas: WAL, foreign keys...

@@ -8,10 +8,11 @@ alone at once (no timer, no added wait); a busy one commits many per transaction
 rows are never split across transactions, so a failed commit fails every request in it and
 writes nothing for any of them.
 
-Two lanes: on PostgreSQL a commit holding a flagged decision waits for the disk flush and an
-allow-only one need not (`PostgresCommits`), so requests queue by which kind their commit is,
-and each lane commits on its own connection, one transaction at a time, independently: an
-allow request never waits behind another request's fsync. SQLite has one lane.
+Two lanes: a commit holding a flagged decision waits for the disk and an allow-only one need
+not (`web.durability`), so requests queue by which kind their commit is, and each lane commits
+one transaction at a time, independently: an allow request never waits behind another
+request's fsync (on PostgreSQL each lane has its own connection; on SQLite the fsync follows
+the commit, in a thread).
 
 How a transaction is committed depends on the database (`PostgresCommits`, `SqliteCommits`):
 both keep a DB-API connection of their own below SQLAlchemy, whose pool checkout, statement
@@ -29,7 +30,7 @@ from typing import Protocol
 from sqlalchemy.engine import Engine
 
 from redline.store.decisions import ScreenedPost
-from redline.web.config import Durability
+from redline.web.durability import Durability
 from redline.web.postgres_commits import PostgresCommits
 from redline.web.sqlite_commits import SqliteCommits
 
@@ -47,7 +48,7 @@ class Commits(Protocol):
 
 class DecisionWriter:
     def __init__(self, engine: Engine, durable: Durability = "flagged") -> None:
-        """`durable`: which commits wait for PostgreSQL's disk flush (`PostgresCommits`)."""
+        """`durable`: which commits are on disk before their requests are answered."""
         self._pending: dict[bool, list[tuple[Sequence[ScreenedPost], asyncio.Future[None]]]] = {
             False: [],
             True: [],
@@ -57,7 +58,7 @@ class DecisionWriter:
         self._commits: Commits = (
             PostgresCommits(engine, durable)
             if engine.dialect.name == "postgresql"
-            else SqliteCommits(engine)
+            else SqliteCommits(engine, durable)
         )
 
     async def write(self, posts: Sequence[ScreenedPost]) -> None:
