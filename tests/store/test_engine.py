@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from redline.store.engine import create_engine, database_url
@@ -25,6 +26,16 @@ def test_sqlite_file_is_created_in_wal_mode_with_foreign_keys(tmp_path: Path) ->
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     assert (tmp_path / "deep" / "r.db").exists()
+
+
+@pytest.mark.parametrize(("asked", "level"), [(None, 1), ("NORMAL", 1), ("FULL", 2)])
+def test_sqlite_commits_sync_as_asked(tmp_path: Path, asked: str | None, level: int) -> None:
+    options = {} if asked is None else {"sqlite_synchronous": asked}
+    engine = create_engine(tmp_path / "r.db", **options)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == level
+    with pytest.raises(ValueError, match="NORMAL or FULL"):
+        create_engine(tmp_path / "r.db", sqlite_synchronous="OFF")
 
 
 def test_round_trip_on_both_backends(db_url: str) -> None:

@@ -254,3 +254,21 @@ def test_on_sqlite_an_allow_request_never_waits_behind_a_flagged_commits_fsync(
         assert count_decisions(connection) == (2, 2)
         assert [item.id for item in review.queue(connection)] == ["f"]
     engine.dispose()
+
+
+def test_on_sqlite_the_service_syncs_what_people_do_and_the_writer_only_durable_commits(
+    tmp_path: Path,
+) -> None:
+    """The app's own connections (review decisions, audit log) commit with synchronous=FULL;
+    the inline writer's with NORMAL, its durable commits synced by `_sync_log`."""
+    from redline.web.app import create_app
+
+    app = create_app(f"sqlite:///{tmp_path / 'service.db'}", pipeline=None)
+    services = app.state.services
+    with services.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+    commits = services.writer._commits
+    assert isinstance(commits, sqlite_commits.SqliteCommits)
+    assert commits._connected().execute("PRAGMA synchronous").fetchone()[0] == 1
+    services.writer.close()
+    services.engine.dispose()

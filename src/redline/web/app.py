@@ -71,7 +71,10 @@ def create_app(
     (what server workers do: the parent process upgraded once before starting them).
     """
     config = config or WebConfig()
-    engine = create_engine(db_url)
+    # What people do here (review decisions, claims, accounts, the audit log) is on disk when
+    # it is answered; the inline writer's own connections commit with NORMAL and sync the WAL
+    # only for durable commits (`web.sqlite_commits`).
+    engine = create_engine(db_url, sqlite_synchronous="FULL")
     if migrate:
         upgrade(engine)
     else:

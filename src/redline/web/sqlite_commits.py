@@ -115,6 +115,7 @@ class SqliteCommits:
             connection = self._open()
             connection.execute("PRAGMA busy_timeout=0")  # never sleep on the event loop
             connection.execute("PRAGMA wal_autocheckpoint=0")  # nor checkpoint there
+            connection.execute("PRAGMA synchronous=NORMAL")  # nor fsync: `_sync_log` does
             self._database_file = connection.execute("PRAGMA database_list").fetchone()[2]
             self._connection = connection
         return self._connection
