@@ -242,3 +242,19 @@ def test_serve_refuses_a_broken_rule_configuration_before_starting(tmp_path: Pat
     )
     assert result.exit_code == 2
     assert "rules.toml" in result.output
+
+
+def test_an_acknowledged_append_is_on_disk_when_answered(
+    service: Service, inst_tokens: dict[str, str]
+) -> None:
+    """A receipt names an entry: the intake must not lose it to a power cut (on SQLite its
+    connection commits with synchronous=FULL; PostgreSQL's commits wait for the disk anyway)."""
+    answer = service.client.post(
+        "/v1/ledger/events", json=_registration("H1"), headers=_auth(inst_tokens["H1"])
+    )
+    assert answer.status_code == 200, answer.text
+    with service.app.state.ledger.ledger().engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+        else:
+            assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"

@@ -83,10 +83,12 @@ class Ledger:
         self._tree: CompactRange | None = None
 
     @classmethod
-    def open(cls, url: str | Path) -> Ledger:
+    def open(cls, url: str | Path, *, sqlite_synchronous: str = "NORMAL") -> Ledger:
+        """`sqlite_synchronous="FULL"` where an append is acknowledged to someone who may hold
+        on to it (the HTTP intake): on SQLite it is then on disk when `append` returns."""
         from redline.store.engine import create_engine
 
-        return cls(create_engine(url))
+        return cls(create_engine(url, sqlite_synchronous=sqlite_synchronous))
 
     # --- reading ------------------------------------------------------------------------------
 

@@ -42,7 +42,8 @@ class LedgerHandle:
             if self._ledger is None:
                 from redline.ledger.ledger import Ledger
 
-                self._ledger = Ledger.open(self.url)
+                # acknowledged appends must outlive a power cut (SQLite: FULL, not NORMAL)
+                self._ledger = Ledger.open(self.url, sqlite_synchronous="FULL")
             return self._ledger
 
     def append(self, submissions: list[Submission]) -> AppendReport:
