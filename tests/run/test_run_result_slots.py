@@ -6,10 +6,10 @@ import multiprocessing
 from pathlib import Path
 
 import pytest
+from scan_feeds import awkward_feed, written_by_one_and_two_workers
 
 from redline.run import chunk_reader, parallel, result_slots
 from redline.run.result_slots import InSlot, ResultSlots
-from tests.run.test_run_parallel_slices import awkward_feed, written_by_one_and_two_workers
 
 fork_only = pytest.mark.skipif(
     "fork" not in multiprocessing.get_all_start_methods(), reason="slots need fork"
