@@ -108,6 +108,14 @@ def test_a_connection_the_server_dropped_is_replaced_without_losing_the_batch(
     engine.dispose()
 
 
+async def _four_commits(writer: DecisionWriter) -> None:
+    """allow; violating; allow + review; allow: one request (and so one commit) at a time."""
+    await writer.write([_post("a")])
+    await writer.write([_post("b", "violating")])
+    await writer.write([_post("c"), _post("d", "review")])
+    await writer.write([_post("e")])
+
+
 @pytest.mark.parametrize("durable", ["flagged", "all"])
 def test_on_postgresql_commits_holding_a_flagged_decision_always_wait_for_the_disk(
     postgres_url: str, monkeypatch: pytest.MonkeyPatch, durable: str
@@ -126,13 +134,7 @@ def test_on_postgresql_commits_holding_a_flagged_decision_always_wait_for_the_di
     monkeypatch.setattr(postgres_commits, "insert_decisions_async", spied)
     writer = DecisionWriter(engine, durable)  # type: ignore[arg-type]
 
-    async def run() -> None:
-        await writer.write([_post("a")])
-        await writer.write([_post("b", "violating")])
-        await writer.write([_post("c"), _post("d", "review")])
-        await writer.write([_post("e")])
-
-    asyncio.run(run())
+    asyncio.run(_four_commits(writer))
     allow_only = "off" if durable == "flagged" else "on"
     assert seen == [
         (["allow"], allow_only),
@@ -208,13 +210,7 @@ def test_on_sqlite_durable_commits_are_answered_after_the_wal_is_synced(
     monkeypatch.setattr(os, "fsync", spied)
     writer = DecisionWriter(engine, durable)  # type: ignore[arg-type]
 
-    async def run() -> None:
-        await writer.write([_post("a")])
-        await writer.write([_post("b", "violating")])
-        await writer.write([_post("c"), _post("d", "review")])
-        await writer.write([_post("e")])
-
-    asyncio.run(run())
+    asyncio.run(_four_commits(writer))
     writer.close()
     if durable == "flagged":  # each flagged commit synced, once it was in the database
         assert synced == ["a,b", "a,b,c,d"]
