@@ -2,14 +2,18 @@
 
 Writes --records records (default 1,000,000: everyday posts from a seeded word list, an ad every
 89 records, a broken line every 97), then starts `redline scan --checkpoint DIR` and kills it
-with SIGKILL --kills times (default 20), each at a random moment (seeded) after the run has
-committed progress, restarting it with the same arguments each time, then lets a last run
-finish. It checks that the decisions are exactly the good records, in order, each once, with
-no torn line, that the rejects are exactly the broken lines, and prints how much work the kills
-cost (records decided again after a kill).
+with SIGKILL --kills times (default 20), restarting it with the same arguments each time, then
+lets a last run finish. Each kill lands at a random moment (seeded): once the run has committed
+past a random record (the --kills records are drawn uniformly over the input, so the kills
+spread over the whole run however fast it goes) and then up to --max-delay seconds later (by
+default one commit interval, so anywhere in it). The run commits every COMMIT_SECONDS (0.1 s),
+so that 20 kills find 20 commits to land between even on a fast machine. It checks that the
+decisions are exactly the good records, in order, each once, with no torn line, that the
+rejects are exactly the broken lines, and prints how much work the kills cost (records decided
+again after a kill).
 
 Usage: .venv/bin/python benchmarks/crash_resume.py [--records 1000000] [--kills 20] [--workers 2]
-       [--max-delay 2.0]
+       [--max-delay 0.1]
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ WORDS = [
     "下班",
 ]
 ADS = ["香港验血查男女，加V预约", "寄血去香港验男女，准确率99%，微信 hkbb0521"]
+COMMIT_SECONDS = 0.1
 
 
 def write_feed(path: Path, count: int, seed: int) -> tuple[int, int]:
@@ -70,7 +75,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=20261128)
     parser.add_argument(
-        "--max-delay", type=float, default=2.0, help="kill up to this many seconds after a commit"
+        "--max-delay",
+        type=float,
+        default=COMMIT_SECONDS,
+        help="kill up to this many seconds after the commit past the kill's record",
     )
     args = parser.parse_args()
     redline = Path(sys.executable).with_name("redline")
@@ -89,20 +97,23 @@ def main() -> None:
             "--workers",
             str(args.workers),
             "--commit-seconds",
-            "0.5",
+            str(COMMIT_SECONDS),
         ]
         progress = folder / "progress.json"
         start = time.perf_counter()
         lost_work = 0
-        for kill in range(args.kills):
+        targets = sorted(rng.randrange(args.records) for _ in range(args.kills))
+        for kill, target in enumerate(targets):
             before = progress.read_bytes() if progress.exists() else b""
             process = subprocess.Popen(
                 command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
             while process.poll() is None and (
-                not progress.exists() or progress.read_bytes() == before
+                not progress.exists()
+                or progress.read_bytes() == before
+                or committed(progress) < target
             ):
-                time.sleep(0.01)
+                time.sleep(0.005)
             time.sleep(rng.uniform(0.0, args.max_delay))
             written = output.stat().st_size if output.exists() else 0
             process.send_signal(signal.SIGKILL)
