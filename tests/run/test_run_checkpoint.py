@@ -75,30 +75,46 @@ def scan_command(source: Path, output: Path, folder: Path, model: Path, workers:
     ]
 
 
-def kill_at_random_moment(command: list[str], folder: Path, rng: random.Random) -> None:
-    """Start a run, wait until it commits (or ends), then SIGKILL it after a random delay."""
+def kill_past(command: list[str], folder: Path, record: int, rng: random.Random) -> bool:
+    """Start a run, wait until it has committed past input record `record`, then SIGKILL it
+    within the next few milliseconds; whether the run was still unfinished when killed.
+
+    Why a record rather than a delay: a delay after the first commit is worth more records as
+    the scan gets faster, and kills then land on finished runs and test nothing."""
     progress = folder / "progress.json"
     before = progress.read_bytes() if progress.exists() else b""
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while process.poll() is None and time.monotonic() < deadline:
         if progress.exists() and progress.read_bytes() != before:
-            break
-        time.sleep(0.005)
-    time.sleep(rng.uniform(0.0, 0.15))
+            state = json.loads(progress.read_bytes())
+            if state["summary"].get("read", 0) >= record:
+                break
+        time.sleep(0.002)
+    time.sleep(rng.uniform(0.0, 0.005))
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
+    return not json.loads(progress.read_bytes()).get("done", False)
+
+
+def kill_records(count: int, kills: int, rng: random.Random) -> list[int]:
+    """Where to kill a run of `count` records: ascending, within its first two thirds, so the
+    rest of the run outlasts the few milliseconds a kill takes to land."""
+    return sorted(rng.randrange(count // 10, 2 * count // 3) for _ in range(kills))
+
+
+FEED_RECORDS = 20_000
 
 
 def test_sigkill_at_random_moments_then_resume_decides_every_record_once(
     tmp_path: Path, tiny_model_path: Path
 ) -> None:
     source, output, folder = tmp_path / "feed.jsonl", tmp_path / "out.jsonl", tmp_path / "ck"
-    ids, bad = write_feed(source, 8_000, seed=3)
+    ids, bad = write_feed(source, FEED_RECORDS, seed=3)
     rng = random.Random(20261128)
-    for attempt in range(3):
+    for attempt, record in enumerate(kill_records(FEED_RECORDS, 3, rng)):
         command = scan_command(source, output, folder, tiny_model_path, workers=1 + attempt % 2)
-        kill_at_random_moment(command, folder, rng)
+        assert kill_past(command, folder, record, rng), f"kill {attempt} landed after the run"
     final = subprocess.run(
         scan_command(source, output, folder, tiny_model_path, workers=2),
         capture_output=True,
@@ -129,19 +145,19 @@ def test_sigkill_of_two_workers_on_many_slices_then_resume_numbers_every_line_on
     tmp_path: Path, tiny_model_path: Path
 ) -> None:
     source, output, folder = tmp_path / "feed.jsonl", tmp_path / "out.jsonl", tmp_path / "ck"
-    ids, bad = write_feed(source, 8_000, seed=4)
+    ids, bad = write_feed(source, FEED_RECORDS, seed=4)
     scan = scan_command(source, output, folder, tiny_model_path, workers=2)
     command = [sys.executable, "-c", SMALL_SLICES, *scan[3:]]
     rng = random.Random(4)
-    for _ in range(3):
-        kill_at_random_moment(command, folder, rng)
+    for attempt, record in enumerate(kill_records(FEED_RECORDS, 3, rng)):
+        assert kill_past(command, folder, record, rng), f"kill {attempt} landed after the run"
     final = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert final.returncode == 3, final.stderr
     data = output.read_bytes()
     assert [json.loads(line)["id"] for line in data.splitlines()] == ids
     rejects = Path(rejects_path(str(output))).read_text(encoding="utf-8").splitlines()
     lines = [json.loads(line)["line"] for line in rejects]
-    assert lines == [index + 1 for index in range(8_000) if index % 97 == 50]  # as written
+    assert lines == [index + 1 for index in range(FEED_RECORDS) if index % 97 == 50]  # as written
     assert len(lines) == bad
     assert f"read {len(ids) + bad:,}, decided {len(ids):,}, rejected {bad:,}" in final.stderr
 
