@@ -163,16 +163,18 @@ def test_on_postgresql_an_allow_request_never_waits_behind_a_flagged_commit(
 
     async def run() -> None:
         held = asyncio.Event()  # the flagged commit stays in flight until the allow one is done
+        started = asyncio.Event()
 
         async def spied(connection: Any, rows: list[ScreenedPost], *args: Any) -> list[str]:
             if any(row.decision["verdict"] != "allow" for row in rows):
+                started.set()
                 await held.wait()
             return await insert_async(connection, rows, *args)
 
         monkeypatch.setattr(postgres_commits, "insert_decisions_async", spied)
         writer = DecisionWriter(engine)
         flagged = asyncio.create_task(writer.write([_post("f", "violating")]))
-        await asyncio.sleep(0.01)  # the flagged commit has started
+        await asyncio.wait_for(started.wait(), timeout=30)  # the flagged commit is in flight
         await asyncio.wait_for(writer.write([_post("a")]), timeout=30)
         assert not flagged.done()
         held.set()
