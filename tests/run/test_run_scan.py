@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from redline.pipeline import Pipeline
+from redline.run import chunk_reader
 from redline.run.chunks import ArrowChunk, JsonlChunk, Position
 from redline.run.reader import Reject, read_batches
 from redline.run.scan import ScanJob, run_scan
@@ -52,15 +53,25 @@ def reference_output(pipeline: Pipeline, source: Path, output: Path) -> None:
             out.writelines(json_line(d.to_dict()) for d in pipeline.screen(posts))
 
 
+@pytest.fixture()
+def small_slices(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Slices of about a batch even for worker processes (which otherwise take at least 1 MiB,
+    more than these inputs), so two workers share many chunks; returns the chunk sizes seen,
+    for `run_scan(on_progress=...)`."""
+    monkeypatch.setattr(chunk_reader, "MIN_SLICE_BYTES", 1)
+    return []
+
+
 @pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
 def test_two_workers_write_the_same_bytes_as_one(
-    tmp_path: Path, tiny_model_path: Path, pipeline: Pipeline, suffix: str
+    tmp_path: Path, tiny_model_path: Path, pipeline: Pipeline, suffix: str, small_slices: list[int]
 ) -> None:
     source = tmp_path / "in.jsonl"
     write_input(source, 300, bad_every=25)
     outputs = {}
     for workers in (1, 2):
         output = tmp_path / f"out{workers}{suffix}"
+        small_slices.clear()
         outcome = run_scan(
             ScanJob(
                 inputs=(str(source),),
@@ -68,8 +79,10 @@ def test_two_workers_write_the_same_bytes_as_one(
                 model=str(tiny_model_path),
                 workers=workers,
                 batch_size=37,
-            )
+            ),
+            on_progress=small_slices.append,
         )
+        assert len(small_slices) > 4  # many chunks, shared by the workers
         assert outcome.summary.balanced
         assert outcome.summary.rejected == 12
         outputs[workers] = (output.read_bytes(), Path(rejects_path(str(output))).read_bytes())
@@ -81,7 +94,7 @@ def test_two_workers_write_the_same_bytes_as_one(
 
 
 def test_rejects_keep_their_line_numbers_across_chunks(
-    tmp_path: Path, tiny_model_path: Path
+    tmp_path: Path, tiny_model_path: Path, small_slices: list[int]
 ) -> None:
     source = tmp_path / "in.jsonl"
     write_input(source, 120, bad_every=10)
@@ -93,8 +106,10 @@ def test_rejects_keep_their_line_numbers_across_chunks(
             model=str(tiny_model_path),
             workers=2,
             batch_size=7,
-        )
+        ),
+        on_progress=small_slices.append,
     )
+    assert len(small_slices) > 4
     rejects = [
         json.loads(line) for line in Path(rejects_path(str(output))).read_text().splitlines()
     ]
@@ -102,7 +117,9 @@ def test_rejects_keep_their_line_numbers_across_chunks(
     assert [(r["line"], r["reason"]) for r in rejects] == [(r.line, r.reason) for r in expected]
 
 
-def test_output_ids_follow_input_order(tmp_path: Path, tiny_model_path: Path) -> None:
+def test_output_ids_follow_input_order(
+    tmp_path: Path, tiny_model_path: Path, small_slices: list[int]
+) -> None:
     source = tmp_path / "in.jsonl"
     lines = write_input(source, 300, seed=9)
     output = tmp_path / "out.jsonl"
@@ -113,8 +130,10 @@ def test_output_ids_follow_input_order(tmp_path: Path, tiny_model_path: Path) ->
             model=str(tiny_model_path),
             workers=2,
             batch_size=11,
-        )
+        ),
+        on_progress=small_slices.append,
     )
+    assert len(small_slices) > 4
     ids = [json.loads(line)["id"] for line in output.read_text(encoding="utf-8").splitlines()]
     assert ids == [json.loads(line)["id"] for line in lines]
 
