@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -16,7 +17,24 @@ from redline.store.decisions import count_decisions
 from redline.web import api_screen
 
 
-def test_the_inline_path_answers_exactly_as_the_documented_route(service: Service) -> None:
+def inline_bodies(monkeypatch: pytest.MonkeyPatch) -> list[bytes | None]:
+    """Every body `InlineScreen` reads (only it calls `_body`; the route reads its own), so a
+    test can tell the fast path answered and not the route behind it."""
+    read: list[bytes | None] = []
+    real = api_screen._body
+
+    async def counted(receive: Any) -> bytes | None:
+        read.append(await real(receive))
+        return read[-1]
+
+    monkeypatch.setattr(api_screen, "_body", counted)
+    return read
+
+
+def test_the_inline_path_answers_exactly_as_the_documented_route(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bodies = inline_bodies(monkeypatch)
     route_only = FastAPI()
     route_only.include_router(api_screen.router)
     route_only.state.services = service.app.state.services
@@ -32,8 +50,11 @@ def test_the_inline_path_answers_exactly_as_the_documented_route(service: Servic
         ({"id": "a", "text": "x"}, {"Authorization": "Bearer nope"}),  # 401 too
     ]  # fmt: skip
     for body, headers in requests:
+        before = len(bodies)
         inline = service.client.post("/v1/screen", json=body, headers=headers)
+        assert len(bodies) == before + 1  # answered by InlineScreen
         routed = through_route.post("/v1/screen", json=body, headers=headers)
+        assert len(bodies) == before + 1  # answered by the route alone
         assert (inline.status_code, inline.json()) == (routed.status_code, routed.json())
         assert inline.headers.get("www-authenticate") == routed.headers.get("www-authenticate")
     assert service.client.post("/v1/screen", content=b"[1", headers=auth).status_code == 422
@@ -56,7 +77,9 @@ def test_a_locked_database_is_503_and_nothing_is_written(
         assert warm.status_code == 200
         other = sqlite3.connect(tmp_path / "locked.db", isolation_level=None)
         other.execute("BEGIN IMMEDIATE")  # another writer holds the write lock
+        bodies = inline_bodies(monkeypatch)
         busy = made.client.post("/v1/screen", json={"id": "p", "text": "x"}, headers=auth)
+        assert len(bodies) == 1  # InlineScreen met the lock, not the route behind it
         other.execute("ROLLBACK")
         other.close()
         assert busy.status_code == 503 and busy.headers["retry-after"] == "1"
