@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from markupsafe import escape
 from web_service import FLAGGED_TEXTS, Service, csrf_of
 
 
@@ -25,8 +26,11 @@ def test_item_page_highlights_evidence_and_cites_clauses(
     marked = re.findall(r"<mark[^>]*>([^<]*)</mark>", page.text)
     decision = service.client.get("/v1/decisions/ad-1", headers=service.auth("analyst")).json()
     assert marked and all(piece in FLAGGED_TEXTS["ad-1"] for piece in marked)
+    cited = re.search(r'<ul class="clauses">(.*?)</ul>', page.text, re.S)
+    assert decision["clauses"] and cited
     for clause in decision["clauses"]:
-        assert clause["id"] and clause["pack"] in page.text
+        assert str(escape(clause["citation"])) in cited.group(1)
+        assert str(escape(clause["title"])) in cited.group(1)
     assert "Claim this post" in page.text  # not claimed yet: no decision form
     assert 'id="decide-form"' not in page.text
 
@@ -103,7 +107,12 @@ def test_admin_adds_users_and_tokens_and_each_is_audited(
     assert secret not in service.client.get("/admin/tokens").text  # shown once only
     audit = service.client.get("/audit").text
     assert "user.add" in audit and "token.create" in audit
-    assert "cn" in service.client.get("/admin/packs").text
+    packs_page = service.client.get("/admin/packs").text
+    packs = service.app.state.services.pipeline.packs
+    assert packs
+    for pack in packs:
+        assert str(escape(pack.name)) in packs_page
+        assert all(str(escape(c.citation)) in packs_page for c in pack.clauses.values())
 
 
 def test_logout_ends_the_session(service: Service, login: Callable[[str], str]) -> None:
