@@ -60,6 +60,7 @@ def test_each_case_fires_exactly_its_rules(
 ) -> None:
     fired = _fired(analysis)
     histories = [hid for hid, name in generated.cases.items() if name == case.name]
+    assert histories, f"the scenario generated no history of case {case.name}"
     for hid in histories:
         assert fired.get(hid, set()) == set(case.expected)
 

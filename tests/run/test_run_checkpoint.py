@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from redline.run.checkpoint import CheckpointError
+from redline.run.chunks import Position
 from redline.run.scan import ScanJob, run_scan
 from redline.run.writer import rejects_path
 
@@ -298,6 +299,7 @@ def test_every_format_resumes_to_the_output_of_an_uninterrupted_run(
         with pytest.raises(Crash):
             run_scan(job("resumed", tmp_path / "ck"), on_progress=crash_after(chunks))
     resumed = run_scan(job("resumed", tmp_path / "ck"))
+    assert resumed.resumed_from not in (None, Position())  # it did pick up committed work
     assert resumed.summary.to_dict() == whole.summary.to_dict()
     read_back = (
         (lambda p: pq.read_table(p).to_pylist()) if output_suffix == ".parquet" else Path.read_bytes

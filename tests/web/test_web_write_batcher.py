@@ -50,7 +50,7 @@ def test_concurrent_writes_share_commits_and_all_land(
     asyncio.run(run())
     with engine.connect() as connection:
         assert count_decisions(connection) == (21, 21)
-    assert len(transactions) <= 3  # 21 requests, a couple of transactions
+    assert 1 <= len(transactions) <= 3  # 21 requests, a couple of transactions
     writer.close()
 
 
