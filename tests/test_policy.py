@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -191,6 +192,11 @@ def test_a_pack_parsed_again_comes_from_the_cache_unchanged(
     monkeypatch.setenv("REDLINE_CACHE_DIR", str(tmp_path))
     first = parse_pack(PACK)
     assert list((tmp_path / "redline").glob("pack-toml-*.json"))
+
+    def no_parse(*_: object) -> None:
+        raise AssertionError("parsed again instead of read back")
+
+    monkeypatch.setattr(tomllib, "loads", no_parse)
     assert parse_pack(PACK) == first
 
 

@@ -83,7 +83,17 @@ def test_a_scan_that_cannot_map_its_slots_sends_results_through_the_pipe(
 
     monkeypatch.setattr(chunk_reader, "MIN_SLICE_BYTES", 1)
     monkeypatch.setattr(parallel, "ResultSlots", refused)
+    returned: list[object] = []
+    taken = parallel._taken
+
+    def watched(result: parallel.ChunkResult, slots: ResultSlots | None) -> parallel.ChunkResult:
+        returned.append((result.output, slots))
+        return taken(result, slots)
+
+    monkeypatch.setattr(parallel, "_taken", watched)
     source = tmp_path / "in.jsonl"
     awkward_feed(source)
     written = written_by_one_and_two_workers(source, tmp_path, tiny_model_path)
     assert written[2] == written[1] and written[1][0]
+    assert len(returned) > 10  # every result came through the pipe: no slots at all
+    assert all(isinstance(output, bytes) and slots is None for output, slots in returned)

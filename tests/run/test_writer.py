@@ -73,15 +73,6 @@ def test_jsonl_lines_are_decision_dicts(tmp_path: Path) -> None:
     assert path.read_bytes() == chunk
 
 
-def test_exception_mid_batch_leaves_only_earlier_complete_lines(tmp_path: Path) -> None:
-    path = tmp_path / "out.jsonl"
-    with pytest.raises(RuntimeError):
-        write_jsonl(path, [decision("a"), decision("b")], failing_after(3))
-    data = path.read_bytes()
-    assert data.endswith(b"\n")
-    assert [json.loads(line)["id"] for line in data.splitlines()] == ["a", "b"]
-
-
 def test_write_interrupted_inside_the_system_call_is_cut_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
