@@ -54,6 +54,37 @@ def test_concurrent_writes_share_commits_and_all_land(
     writer.close()
 
 
+def test_the_same_post_sent_concurrently_is_stored_once_in_one_commit(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Twelve requests for one flagged post, in flight together: they meet in one commit
+    (seen by the spy), which stores one decision and opens one review item."""
+    commits: list[list[str]] = []
+    insert, insert_async = sqlite_commits.insert_decisions, postgres_commits.insert_decisions_async
+
+    def counted(connection: Any, dialect: Any, rows: list[ScreenedPost]) -> list[str]:
+        commits.append([row.decision["id"] for row in rows])
+        return insert(connection, dialect, rows)
+
+    async def counted_async(connection: Any, rows: list[ScreenedPost], *args: Any) -> list[str]:
+        commits.append([row.decision["id"] for row in rows])
+        return await insert_async(connection, rows, *args)
+
+    monkeypatch.setattr(sqlite_commits, "insert_decisions", counted)
+    monkeypatch.setattr(postgres_commits, "insert_decisions_async", counted_async)
+    writer = DecisionWriter(engine)
+
+    async def run() -> None:
+        await asyncio.gather(*(writer.write([_post("dup", "violating")]) for _ in range(12)))
+
+    asyncio.run(run())
+    writer.close()
+    assert sum(len(ids) for ids in commits) == 12 and max(len(ids) for ids in commits) >= 2
+    with engine.connect() as connection:
+        assert count_decisions(connection) == (1, 1)
+        assert [item.id for item in review.queue(connection)] == ["dup"]
+
+
 def test_a_failed_commit_fails_every_request_in_it_and_writes_nothing(engine: Engine) -> None:
     writer = DecisionWriter(engine)
     broken = ScreenedPost("text", {"id": "bad", "score": 0.0}, "token:t")  # no verdict
