@@ -19,6 +19,7 @@ from redline.cli import app
 from redline.store import accounts
 from redline.store.engine import create_engine
 from redline.store.migrate import upgrade
+from redline.web import workers as workers_module
 from redline.web.balance import CHECK_EVERY
 
 pytestmark = pytest.mark.skipif(not hasattr(socket, "SO_REUSEPORT"), reason="Linux/BSD only")
@@ -104,15 +105,42 @@ def test_each_worker_listens_on_its_own_socket_and_all_stop_on_sigint(
         sock.bind(("127.0.0.1", port))  # the port is free again
 
 
-def test_a_worker_dying_while_starting_stops_the_server(
+def test_a_worker_that_dies_after_it_started_is_replaced(
     server: tuple[subprocess.Popen[bytes], int, str],
 ) -> None:
-    process, port, _ = server
-    workers = [pid for pid in _children(process.pid) if _listens_on(pid, port)]
-    os.kill(workers[0], signal.SIGKILL)
-    assert process.wait(60) == 1
-    assert b"failed to start" in process.stderr.read()  # type: ignore[union-attr]
-    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+    process, port, secret = server
+    workers = {pid for pid in _children(process.pid) if _listens_on(pid, port)}
+    assert len(workers) == 2
+    os.kill(min(workers), signal.SIGKILL)
+    deadline = time.monotonic() + 120
+    serving: set[int] = set()
+    while time.monotonic() < deadline and process.poll() is None:
+        serving = {pid for pid in _children(process.pid) if _listens_on(pid, port)}
+        if len(serving) == 2 and serving != workers:
+            break
+        time.sleep(0.3)
+    assert process.poll() is None  # the server goes on
+    assert len(serving) == 2 and serving - workers and max(workers) in serving  # one new worker
+    for index in range(4):  # both serve, the new one too (connections spread by hash)
+        answer = httpx.post(f"http://127.0.0.1:{port}/v1/screen", timeout=30,
+                            headers={"Authorization": f"Bearer {secret}"},
+                            json={"id": f"p{index}", "text": "天气好"})  # fmt: skip
+        assert answer.status_code == 200
+    process.send_signal(signal.SIGINT)
+    assert process.wait(60) == 0
+    assert b"starting another" in process.stderr.read()  # type: ignore[union-attr]
+
+
+def test_a_worker_that_cannot_start_stops_the_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Workers that fail before serving (here: a database whose schema is not current, which
+    they refuse to upgrade) are not restarted in a loop: the server stops with status 1."""
+    unmigrated = tmp_path / "empty.db"
+    create_engine(unmigrated).dispose()
+    monkeypatch.setenv("REDLINE_DB_URL", f"sqlite:///{unmigrated}")
+    assert workers_module.serve("127.0.0.1", _free_port(), 2, "critical") == 1
+    assert "a worker failed to start" in capsys.readouterr().err
 
 
 def test_a_taken_port_is_a_usage_error(tmp_path: Path) -> None:

@@ -10,8 +10,10 @@ falls back to uvicorn's own way. A hash still splits a few dozen keep-alive conn
 unevenly often enough, so a worker over its share of the answers closes a connection now and
 then for its client to reconnect (`web.balance`).
 
-The supervisor restarts a worker that dies once it has served (a crash while starting stops the
-server: it would crash again), and on SIGINT or SIGTERM asks every worker to finish gracefully.
+The supervisor restarts a worker that dies once it has started serving, and stops the server
+when one dies before that (it would crash again: a bad database URL, a schema not current); a
+worker says it has started in a shared flag once uvicorn listens with the app loaded. On SIGINT
+or SIGTERM it asks every worker to finish gracefully.
 """
 
 from __future__ import annotations
@@ -28,8 +30,6 @@ from types import FrameType
 from typing import Any
 
 APP = "redline.web.app:app_from_env"
-STARTUP_GRACE_S = 30.0
-"""A worker that dies sooner than this after starting failed to start: stop, don't loop."""
 STOP_TIMEOUT_S = 30.0
 
 
@@ -51,6 +51,7 @@ def serve(host: str, port: int, workers: int, log_level: str) -> int:
     _refuse_taken_port(host, port)
     context = multiprocessing.get_context("spawn")
     counts = context.RawArray("Q", workers)  # each worker's answers: see `web.balance`
+    started = context.RawArray("b", workers)  # 1 once a worker serves
     stopping: list[int] = []
 
     def stop(signum: int, _frame: FrameType | None) -> None:
@@ -58,13 +59,13 @@ def serve(host: str, port: int, workers: int, log_level: str) -> int:
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        where = (host, port, log_level, counts)
+        where = (host, port, log_level, counts, started)
         running = [_start(context, *where, slot) for slot in range(workers)]
         status = _supervise(running, context, where, stopping)
-        for process, _ in running:
+        for process in running:
             if process.is_alive() and process.pid is not None:
                 os.kill(process.pid, signal.SIGTERM)  # graceful in uvicorn, even after a SIGINT
-        for process, _ in running:
+        for process in running:
             process.join(STOP_TIMEOUT_S)
             if process.is_alive():
                 process.kill()
@@ -75,17 +76,18 @@ def serve(host: str, port: int, workers: int, log_level: str) -> int:
 
 
 def _supervise(
-    running: list[tuple[BaseProcess, float]],
+    running: list[BaseProcess],
     context: multiprocessing.context.SpawnContext,
-    where: tuple[str, int, str, Any],
+    where: tuple[str, int, str, Any, Any],
     stopping: list[int],
 ) -> int:
+    started = where[-1]
     while not stopping:
         time.sleep(0.2)
-        for index, (process, started) in enumerate(running):
+        for index, process in enumerate(running):
             if process.is_alive() or stopping:
                 continue
-            if time.monotonic() - started < STARTUP_GRACE_S:
+            if not started[index]:
                 print(
                     f"redline serve: a worker failed to start (exit {process.exitcode})",
                     file=sys.stderr,
@@ -106,27 +108,36 @@ def _start(
     port: int,
     log_level: str,
     counts: Any,
+    started: Any,
     slot: int,
-) -> tuple[BaseProcess, float]:
+) -> BaseProcess:
+    started[slot] = 0
     process = context.Process(
-        target=run_worker, args=(host, port, log_level, counts, slot), daemon=False
+        target=run_worker, args=(host, port, log_level, counts, started, slot), daemon=False
     )
     process.start()
-    return process, time.monotonic()
+    return process
 
 
-def run_worker(host: str, port: int, log_level: str, counts: Any, slot: int) -> None:
+def run_worker(host: str, port: int, log_level: str, counts: Any, started: Any, slot: int) -> None:
     """One worker: its own socket on the shared port, then uvicorn on it until told to stop;
-    its answers counted in `counts[slot]`, so it sheds connections when over its share."""
+    its answers counted in `counts[slot]`, so it sheds connections when over its share, and
+    `started[slot]` set once it serves."""
     import uvicorn
 
     from redline.web.app import app_from_env
     from redline.web.balance import LoadShares
 
+    class Worker(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:  # the app loaded, its lifespan ran, the socket listens
+                started[slot] = 1
+
     sock = _listening_socket(host, port, reuse_port=True)
     factory = functools.partial(app_from_env, balance=LoadShares(counts, slot))
     config = uvicorn.Config(factory, factory=True, log_level=log_level, access_log=False)
-    uvicorn.Server(config).run(sockets=[sock])
+    Worker(config).run(sockets=[sock])
 
 
 def _listening_socket(host: str, port: int, *, reuse_port: bool) -> socket.socket:
