@@ -68,10 +68,12 @@ def test_each_case_fires_exactly_its_rules(
 def test_findings_carry_rule_severity_basis_entities_and_evidence(analysis: Analysis) -> None:
     config = load_config()
     state = analysis.state
+    assert analysis.findings
     for finding in analysis.findings:
         record = finding.to_dict()
         assert set(record) >= {"rule_id", "severity", "legal_basis", "entities", "evidence_seqs"}
         assert record["legal_basis"] == config.rules[finding.rule_id].legal_basis
+        assert record["severity"] == config.rules[finding.rule_id].severity
         assert record["evidence_seqs"] and all(0 <= s < state.size for s in finding.evidence_seqs)
         assert all(":" in entity for entity in record["entities"])
 

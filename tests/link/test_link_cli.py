@@ -197,10 +197,11 @@ def test_packet_round_trip_and_tampering(linked: Path, tmp_path: Path) -> None:
 
 def test_unknown_ring_and_missing_store_are_usage_errors(linked: Path, tmp_path: Path) -> None:
     out = tmp_path / "x.zip"
-    assert (
-        _invoke("packet", "ring-999999", "-o", out, "--store", linked / "rings.db").exit_code == 2
-    )
-    assert _invoke("packet", "ring-000001", "-o", out, "--store", tmp_path / "no.db").exit_code == 2
+    unknown = _invoke("packet", "ring-999999", "-o", out, "--store", linked / "rings.db")
+    assert unknown.exit_code == 2 and "no ring 'ring-999999'" in unknown.output
+    missing = _invoke("packet", "ring-000001", "-o", out, "--store", tmp_path / "no.db")
+    assert missing.exit_code == 2 and "no ring store at" in missing.output
+    assert not (tmp_path / "no.db").exists() and not out.exists()  # nothing created
 
 
 def test_second_batch_merges_into_the_store(linked: Path, tmp_path: Path) -> None:

@@ -130,7 +130,9 @@ def test_duplicate_ids_are_ignored_and_rings_are_ordered_by_size() -> None:
     graph = LinkGraph()
     _operation(graph, "big", accounts=4)
     _operation(graph, "small", accounts=1)
-    _add(graph, "big-0-0", "someone", ("wechat", "elsewhere"))
+    # a second copy of big-0-0 that, if taken, would fuse the two operations into one ring
+    _add(graph, "big-0-0", "small0", ("wechat", "small_wx"))
+    assert len(graph.record_ids) == 10
     sizes = [len(r) for r in _rings(graph)]
     assert sizes == [8, 2]
 

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyarrow as pa
 import pytest
 from screen_faults import MARKER, raise_in_analyse
 
 from redline.pipeline import Pipeline
 from redline.spark import output_arrow_schema, screen_record_batch
 from redline.synth import generate
-
-pa = pytest.importorskip("pyarrow")
 
 RAISING = f"香港验血查男女，加微信：hkbb0521 预约 {MARKER}"
 

@@ -9,6 +9,7 @@ from random import Random
 import pytest
 
 from redline.synth import APPLIES, EVASIONS
+from redline.synth.evasion import _MARKERS_ZH
 
 SAMPLES = {
     "zh-Hans": "宝妈注意！香港验血测男女，孕7周可做，准确率99.4%，是男孩还是女孩一管血就知道。"
@@ -41,16 +42,19 @@ def test_traditional_converts_script() -> None:
     assert "驗血" in out and "验" not in out
 
 
+_TARGETS = ("验血", "男女", "性别", "香港", "男孩")
+
+
 def _targets_broken(out: str, separator: str) -> bool:
-    return any(f"{a}{separator}{b}" in out for a, b in ("验血", "男女", "性别", "香港", "男孩"))
+    return any(re.search(f"{a}{separator}{b}", out) for a, b in _TARGETS)
 
 
 def test_spacing_and_symbols_split_keywords() -> None:
     text = SAMPLES["zh-Hans"]
     assert _targets_broken(EVASIONS["spacing"](text, "zh-Hans", Random(1)), " ")
     out = EVASIONS["symbols"](text, "zh-Hans", Random(1))
-    assert re.sub(r"[*.·\-_/|•~❤+]", "", out).replace("...", "") != text
-    assert len(out) > len(text)
+    assert _targets_broken(out, r"[*.·\-_/|•~❤+]+")  # a keyword cut by symbols
+    assert not _targets_broken(text, r"[*.·\-_/|•~❤+]+")
 
 
 def test_spacing_keeps_devanagari_vowel_signs_attached() -> None:
@@ -101,8 +105,12 @@ def test_wechat_markers_hide_the_word_and_bury_a_handle() -> None:
     text = SAMPLES["zh-Hans"]
     out = EVASIONS["wechat_markers"](text, "zh-Hans", Random(8))
     assert "微信" not in out
-    first_sentence_end = out.index("！")
-    assert len(out) > len(text) and first_sentence_end < len(out) - 10
+    markers = "|".join(re.escape(marker) for marker in _MARKERS_ZH)
+    buried = re.compile(f"(?:{markers})[ ：]?([a-z]+[_-]?[a-z]+[0-9]{{2,4}})，")
+    handles = [match.group(1) for match in buried.finditer(out)]
+    new = [h for h in handles if h not in text]
+    assert len(new) == 1  # one handle the text did not have, behind a marker
+    assert out.index(new[0]) < out.rindex("。") - 10  # tucked mid-text, not at the end
 
 
 def test_digit_styles_rewrite_contact_digits() -> None:
