@@ -97,7 +97,7 @@ def test_missing_columns_are_named(spark: SparkSession) -> None:
 
 
 def test_spark_scan_command_writes_what_scan_writes(
-    spark: SparkSession, tmp_path: Path, tiny_model_path: Path
+    spark: SparkSession, tmp_path: Path, tiny_model_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -109,11 +109,21 @@ def test_spark_scan_command_writes_what_scan_writes(
     source = tmp_path / "in.parquet"
     pq.write_table(pa.Table.from_pylist(rows), source)
     output = tmp_path / "screened"
+    batch_rows: list[int] = []
+    screen = redline_spark.screen
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        batch_rows.append(kwargs["batch_rows"])
+        return screen(*args, **kwargs)
+
+    monkeypatch.setattr(redline_spark, "screen", spied)
     result = CliRunner().invoke(
         app,
-        ["spark-scan", str(source), str(output), "--model", str(tiny_model_path), "--carry", "n"],
-    )
+        ["spark-scan", str(source), str(output), "--model", str(tiny_model_path), "--carry", "n",
+         "--batch-rows", "7"],
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
+    assert batch_rows == [7]  # the option reaches the executors' screening
     written = pq.read_table(output).to_pylist()
     got = {r["id"]: r for r in written}
     local = tmp_path / "local.parquet"

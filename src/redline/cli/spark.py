@@ -54,7 +54,9 @@ def spark_scan(
     if fmt == "csv":
         reader = reader.option("header", "true").option("multiLine", "true")
     try:
-        screened = screen(reader.load(source), pack, model=model, carry=carry or ())
+        screened = screen(
+            reader.load(source), pack, model=model, carry=carry or (), batch_rows=batch_rows
+        )
     except ValueError as exc:
         raise usage_error(str(exc)) from None
     screened.write.mode("overwrite" if overwrite else "errorifexists").format(output_format).save(
