@@ -373,3 +373,25 @@ def test_chunks_by_reference_decode_as_the_blocks_themselves(
     assert joined(by_reference)[2][:4] == [1, 2, 3, 4]
     assert [r.line for r in joined(by_reference)[4]] == [5]
     assert {kind for kind, _, _, _ in decoded(zipped, True)} == {JsonlChunk}  # offsets of a gzip
+
+
+def test_an_output_or_its_rejects_file_that_is_an_input_is_refused_before_anything_is_written(
+    tmp_path: Path, tiny_model_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from redline.cli import app
+
+    posts = tmp_path / "posts.jsonl"
+    write_input(posts, 5)
+    rejects_named = tmp_path / "x.rejects.jsonl"  # the rejects file of x.jsonl
+    rejects_named.write_bytes(posts.read_bytes())
+    before = posts.read_bytes()
+    for source, output in ((posts, posts), (rejects_named, tmp_path / "x.jsonl")):
+        job = ScanJob(inputs=(str(source),), output=str(output), model=str(tiny_model_path))
+        with pytest.raises(ValueError, match="is also an input"):
+            run_scan(job)
+        result = CliRunner().invoke(app, ["scan", str(source), "-o", str(output)])
+        assert result.exit_code == 2 and "is also an input" in " ".join(result.output.split())
+        assert source.read_bytes() == before  # untouched
+    assert not (tmp_path / "x.jsonl").exists()

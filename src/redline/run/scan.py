@@ -86,6 +86,7 @@ def run_scan(
         raise ValueError(f"cannot carry {', '.join(clash)}: the output has its own")
     if output_format == "parquet" and is_stdout(job.output):
         raise ValueError("Parquet cannot be streamed to stdout; give an output path")
+    _refuse_overwriting_inputs(job.output, plan)
     checkpoint, progress = _open_checkpoint(job, plan)
     if progress is not None and progress.done:
         return ScanOutcome(_summary_of(progress.summary), progress.position, True)
@@ -135,6 +136,17 @@ def run_scan(
         if isinstance(sink, ParquetParts):
             sink.discard_parts()
     return ScanOutcome(summary, progress.position if progress else None)
+
+
+def _refuse_overwriting_inputs(output: str | None, plan: list[tuple[str, str]]) -> None:
+    """An output or rejects file that is one of the inputs would be emptied before it is read."""
+    if is_stdout(output):
+        return
+    assert output is not None
+    inputs = {Path(path).resolve() for path, _ in plan if path != STDIN}
+    for written in (output, rejects_path(output)):
+        if Path(written).resolve() in inputs:
+            raise ValueError(f"{written} is also an input: writing it would destroy it unread")
 
 
 def _open_checkpoint(
