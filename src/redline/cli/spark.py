@@ -1,5 +1,7 @@
 """`redline spark-scan`: the scan on a Spark cluster (or local Spark), for backfills."""
 
+import os
+import sys
 from typing import Annotated
 
 import typer
@@ -49,6 +51,8 @@ def spark_scan(
     builder = SparkSession.builder.appName("redline spark-scan")
     if master:
         builder = builder.master(master)
+        if master.startswith("local"):  # its Python workers are this interpreter, with redline
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     spark = builder.getOrCreate()
     reader = spark.read.format(fmt)
     if fmt == "csv":
