@@ -365,3 +365,36 @@ def test_a_command_without_its_extra_names_the_extra_to_install(tmp_path: Path) 
     )
     assert done.returncode == 2, done.stderr
     assert "pip install 'redline[serve]'" in done.stderr
+
+
+def test_commands_that_read_or_sign_a_database_refuse_a_path_with_no_file(tmp_path: Path) -> None:
+    """A mistyped path must not become an empty database that these commands then report on,
+    export, prove or sign (and the files they would write stay as they were)."""
+    from typer.testing import CliRunner
+
+    from redline.cli import app
+
+    runner = CliRunner()
+    typo = tmp_path / "typo.db"
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text('{"id": "kept"}\n', encoding="utf-8")
+    key = tmp_path / "op.key"
+    assert runner.invoke(app, ["ledger", "keygen", str(key)]).exit_code == 0
+    commands = {
+        "no database at": [
+            ["audit", "verify", "--db", str(typo)],
+            ["export-labels", "-o", str(labels), "--db", str(typo)],
+        ],
+        "no ledger at": [
+            ["ledger", "export", str(typo), str(tmp_path / "backup")],
+            ["ledger", "proof", str(typo), "0"],
+            ["ledger", "checkpoint", str(typo), "--key", str(key)],
+        ],
+    }
+    for message, invocations in commands.items():
+        for argv in invocations:
+            result = runner.invoke(app, argv)
+            assert result.exit_code == 2, (argv, result.output)
+            assert message in " ".join(result.output.split()), argv
+    assert not typo.exists() and not (tmp_path / "backup").exists()
+    assert labels.read_text(encoding="utf-8") == '{"id": "kept"}\n'

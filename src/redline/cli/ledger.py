@@ -36,9 +36,14 @@ TrustedKeyOption = Annotated[
 ]
 
 
-def _ledger(db: str) -> Any:
+def _ledger(db: str, *, existing: bool = False) -> Any:
+    """The ledger at `db`; `existing`: refuse a SQLite path with no file (export, proof and
+    checkpoint must not create an empty ledger and export, prove or sign nothing)."""
     from redline.ledger.ledger import Ledger
+    from redline.store.engine import missing_sqlite_file
 
+    if existing and (missing := missing_sqlite_file(db)) is not None:
+        raise usage_error(f"no ledger at {missing}")
     try:
         return Ledger.open(db)
     except Exception as exc:  # a bad URL, an unreachable server, a file that is not a database
@@ -244,7 +249,7 @@ def checkpoint(
     ] = None,
 ) -> None:
     """Sign the current tree head (size and Merkle root) and store the checkpoint."""
-    ledger = _ledger(db)
+    ledger = _ledger(db, existing=True)
     policy = every_entries is not None or every_minutes is not None
     if policy and not ledger.checkpoint_due(every_entries, every_minutes):
         err_console().print("no checkpoint due")
@@ -329,7 +334,7 @@ def export_command(
     """Write the ledger for offline verification (`redline ledger verify FOLDER`)."""
     from redline.ledger.sources import export
 
-    entries, checkpoints = export(_ledger(db), folder)
+    entries, checkpoints = export(_ledger(db, existing=True), folder)
     err_console().print(f"exported {entries:,} entries and {checkpoints} checkpoints to {folder}")
 
 
@@ -339,7 +344,7 @@ def proof_command(
     seq: Annotated[int, typer.Argument(help="The entry to prove")],
 ) -> None:
     """A receipt for one entry: the entry, the latest checkpoint over it, its inclusion proof."""
-    ledger = _ledger(db)
+    ledger = _ledger(db, existing=True)
     entry = ledger.entry(seq)
     covering = [c for c in ledger.checkpoints() if c.tree_size > seq]
     if entry is None:

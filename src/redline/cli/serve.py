@@ -31,15 +31,19 @@ DEFAULT_DB = "redline.db"
 RoleOption = Annotated[str, typer.Option("--role", help="reviewer, analyst or admin")]
 
 
-def _engine(db: str):
-    """An engine on an up-to-date schema (upgrading it is safe and idempotent)."""
-    from redline.store.engine import create_engine
-    from redline.store.migrate import upgrade
+def _engine(db: str, *, read_only: bool = False):
+    """An engine on an up-to-date schema (upgrading it is safe and idempotent). `read_only`:
+    for commands that only read, the database must exist and be current already: they neither
+    create an empty one on a mistyped path nor migrate what they inspect."""
+    from redline.store.engine import create_engine, missing_sqlite_file
+    from redline.store.migrate import ensure_current, upgrade
 
+    if read_only and (missing := missing_sqlite_file(db)) is not None:
+        raise usage_error(f"no database at {missing}")
     try:
         engine = create_engine(db)
-        upgrade(engine)
-    except Exception as exc:  # a bad URL, an unreachable server, a locked file
+        (ensure_current if read_only else upgrade)(engine)
+    except Exception as exc:  # a bad URL, an unreachable server, a locked file, an old schema
         raise usage_error(f"cannot open database {db}: {exc}") from None
     return engine
 
@@ -216,7 +220,7 @@ def audit_verify(db: DbOption = DEFAULT_DB) -> None:
     """Check the audit log's hash chain; exit 1 and name each entry changed, removed or moved."""
     from redline.store import audit
 
-    engine = _engine(db)
+    engine = _engine(db, read_only=True)
     with engine.connect() as connection:
         report = audit.verify(connection)
         guarded = audit.is_append_only(connection)
@@ -243,7 +247,7 @@ def export_labels(
     """Write reviewers' final decisions as labelled JSONL (id, text, label) for `redline train`."""
     from redline.store import review
 
-    engine = _engine(db)
+    engine = _engine(db, read_only=True)
     output.parent.mkdir(parents=True, exist_ok=True)
     counts = {"violating_ad": 0, "benign": 0}
     partial = output.with_name(output.name + ".partial")

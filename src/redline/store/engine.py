@@ -30,6 +30,17 @@ def database_url(value: str | Path) -> str:
 SQLITE_SYNCHRONOUS = ("NORMAL", "FULL")
 
 
+def missing_sqlite_file(value: str | Path) -> Path | None:
+    """The file of a SQLite `value` that does not exist (None for one that does, for memory and
+    for server URLs): what commands that only read or sign a database refuse, rather than create
+    an empty one on a mistyped path and report on nothing."""
+    url = sa.make_url(database_url(value))
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    path = Path(url.database)
+    return None if path.exists() else path
+
+
 def _sqlite_pragmas(synchronous: str) -> Any:
     def set_pragmas(connection: Any, _record: Any) -> None:
         cursor = connection.cursor()
