@@ -395,3 +395,21 @@ def test_an_output_or_its_rejects_file_that_is_an_input_is_refused_before_anythi
         assert result.exit_code == 2 and "is also an input" in " ".join(result.output.split())
         assert source.read_bytes() == before  # untouched
     assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_an_input_without_its_columns_fails_before_the_previous_output_is_touched(
+    tmp_path: Path, tiny_model_path: Path
+) -> None:
+    from redline.run.reader import InputError
+
+    output = tmp_path / "out.jsonl"
+    output.write_bytes(b'{"id": "from an earlier run"}\n')
+    no_text_csv = tmp_path / "in.csv"
+    no_text_csv.write_text("id,body\n1,x\n", encoding="utf-8")
+    no_text_parquet = tmp_path / "in.parquet"
+    pq.write_table(pa.table({"id": ["1"], "body": ["x"]}), no_text_parquet)
+    for source, message in ((no_text_csv, "CSV header lacks text"), (no_text_parquet, "no text")):
+        job = ScanJob(inputs=(str(source),), output=str(output), model=str(tiny_model_path))
+        with pytest.raises(InputError, match=message):
+            run_scan(job)
+        assert output.read_bytes() == b'{"id": "from an earlier run"}\n'

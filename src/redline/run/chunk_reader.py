@@ -77,6 +77,29 @@ def iter_chunks(
             yield from _jsonl_chunks(path, source, index, size, carry, resume, slice_bytes)
 
 
+def check_inputs(plan: Sequence[tuple[str, str]], carry: Sequence[str] = ()) -> None:
+    """Raise now the `InputError` a CSV header without `id` or `text`, or a Parquet file without
+    a column, would raise at its first chunk: before then a scan has opened (emptied) its
+    output. (Stdin is read once, so it is not looked at ahead.)"""
+    for path, fmt in plan:
+        if path == STDIN:
+            continue
+        if fmt == "csv":
+            with _open_binary(path) as stream:
+                records = read_csv_numbered(stream, path)
+                try:
+                    next(records, None)
+                finally:
+                    records.close()
+        elif fmt == "parquet":
+            parquet = load_parquet_module()
+            with parquet.ParquetFile(path, **PARQUET_STREAMING) as parquet_file:
+                names = parquet_file.schema_arrow.names
+            missing = [column for column in ("id", "text", *carry) if column not in names]
+            if missing:
+                raise InputError(f"{path}: Parquet file has no {' or '.join(missing)} column")
+
+
 def _jsonl_chunks(
     path: str,
     source: str,

@@ -16,7 +16,7 @@ from typing import Any
 
 from redline.pipeline import Pipeline
 from redline.run.checkpoint import Checkpoint, CheckpointError, Progress, fingerprint
-from redline.run.chunk_reader import iter_chunks, min_slice_bytes_for
+from redline.run.chunk_reader import check_inputs, iter_chunks, min_slice_bytes_for
 from redline.run.chunks import Position, advance
 from redline.run.encode import DECISION_KEYS, csv_header
 from redline.run.output import LineOutput, ParquetOutput, ParquetParts, RejectOutput
@@ -87,6 +87,7 @@ def run_scan(
     if output_format == "parquet" and is_stdout(job.output):
         raise ValueError("Parquet cannot be streamed to stdout; give an output path")
     _refuse_overwriting_inputs(job.output, plan)
+    check_inputs(plan, job.carry)
     checkpoint, progress = _open_checkpoint(job, plan)
     if progress is not None and progress.done:
         return ScanOutcome(_summary_of(progress.summary), progress.position, True)
