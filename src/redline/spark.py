@@ -64,18 +64,21 @@ class ShippedPipeline:
         return digest.hexdigest()
 
     def build(self) -> Pipeline:
-        folder = Path(tempfile.mkdtemp(prefix="redline-spark-"))
-        paths = []
-        for index, (name, source) in enumerate(self.packs):
-            path = folder / f"{index:02d}" / name
-            path.parent.mkdir()
-            path.write_text(source, encoding="utf-8")
-            paths.append(str(path))
-        model_path = None
-        if self.model is not None:
-            model_path = folder / "model.npz"
-            model_path.write_bytes(self.model)
-        return Pipeline.load(paths, model_path)
+        """The pipeline, loaded from the shipped files written to a folder that goes once they
+        are read (a pipeline keeps what it loaded, not the files)."""
+        with tempfile.TemporaryDirectory(prefix="redline-spark-") as name:
+            folder = Path(name)
+            paths = []
+            for index, (pack_name, source) in enumerate(self.packs):
+                path = folder / f"{index:02d}" / pack_name
+                path.parent.mkdir()
+                path.write_text(source, encoding="utf-8")
+                paths.append(str(path))
+            model_path = None
+            if self.model is not None:
+                model_path = folder / "model.npz"
+                model_path.write_bytes(self.model)
+            return Pipeline.load(paths, model_path)
 
 
 _PIPELINES: dict[str, Pipeline] = {}

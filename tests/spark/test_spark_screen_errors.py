@@ -5,6 +5,7 @@ executors' Python workers."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -12,8 +13,9 @@ import pytest
 from screen_faults import MARKER, raise_in_analyse
 
 from redline.pipeline import Pipeline
-from redline.spark import output_arrow_schema, screen_record_batch
+from redline.spark import ShippedPipeline, output_arrow_schema, screen_record_batch
 from redline.synth import generate
+from redline.types import Post
 
 RAISING = f"香港验血查男女，加微信：hkbb0521 预约 {MARKER}"
 
@@ -42,3 +44,18 @@ def test_a_raising_post_is_a_reject_row_and_the_others_are_decided_as_without_it
     assert expected.pop("marked")["reject"] is None
     assert got == expected
     assert got[""]["reject"] == "`id` is empty"
+
+
+def test_an_executor_pipeline_screens_as_the_drivers_and_leaves_no_files_behind(
+    tmp_path: Path, tiny_model_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What each executor builds from the shipped packs and model (`ShippedPipeline.build`)."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    shipped = ShippedPipeline.from_driver([], tiny_model_path)
+    built = shipped.build()
+    local = Pipeline.load(model=tiny_model_path)
+    posts = [Post(row["id"], row["text"]) for row in generate(40, seed=5)]
+    assert [d.to_dict() for d in built.screen(posts)] == [d.to_dict() for d in local.screen(posts)]
+    assert list(tmp_path.iterdir()) == []  # the shipped files' folder is gone
