@@ -95,3 +95,22 @@ def test_find_shared_returns_none_without_corpora(
     monkeypatch.setenv("REDLINE_SHARED", str(tmp_path))
     (tmp_path / "corpora").mkdir()
     assert find_shared() == tmp_path
+
+
+def test_an_explicit_folder_without_corpora_is_never_replaced_by_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from redline.cli import app
+
+    found = tmp_path / "found"
+    (found / "corpora").mkdir(parents=True)
+    monkeypatch.setenv("REDLINE_SHARED", str(found))  # a fallback that exists
+    assert find_shared() == found
+    assert find_shared(str(tmp_path / "typo")) is None
+    result = CliRunner().invoke(
+        app, ["train", "--shared", str(tmp_path / "typo"), "-o", str(tmp_path / "m.npz")]
+    )
+    assert result.exit_code == 2 and "no corpora/ folder" in " ".join(result.output.split())
+    assert not (tmp_path / "m.npz").exists()

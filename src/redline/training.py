@@ -40,8 +40,12 @@ SYNTH_WEIGHT = 1.0
 
 
 def find_shared(explicit: str | None = None) -> Path | None:
-    """`../shared` (or $REDLINE_SHARED, or an explicit path) when it exists."""
-    for candidate in (explicit, os.environ.get("REDLINE_SHARED"), "../shared", "../../shared"):
+    """The data folder (one with `corpora/`): `explicit` if given (None if it is not one: a
+    path the user typed is never silently replaced by another), else $REDLINE_SHARED,
+    `../shared` or `../../shared`, the first that exists."""
+    if explicit:
+        return Path(explicit) if Path(explicit, "corpora").is_dir() else None
+    for candidate in (os.environ.get("REDLINE_SHARED"), "../shared", "../../shared"):
         if candidate and Path(candidate, "corpora").is_dir():
             return Path(candidate)
     return None

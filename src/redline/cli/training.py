@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from redline.cli.app import app, err_console
+from redline.cli.app import app, err_console, usage_error
 
 
 @app.command()
@@ -31,6 +31,8 @@ def train(
     from redline.training import train as fit
 
     root = find_shared(shared)
+    if shared and root is None:
+        raise usage_error(f"--shared {shared}: no corpora/ folder there")
     console = err_console()
     if root is None:
         console.print("[yellow]../shared not found: training on synthetic data only[/yellow]")
