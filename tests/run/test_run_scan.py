@@ -413,3 +413,24 @@ def test_an_input_without_its_columns_fails_before_the_previous_output_is_touche
         with pytest.raises(InputError, match=message):
             run_scan(job)
         assert output.read_bytes() == b'{"id": "from an earlier run"}\n'
+
+
+def test_carried_columns_are_named_once_and_their_csv_header_is_quoted(
+    tmp_path: Path, tiny_model_path: Path
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        json.dumps({"id": "1", "text": "今天天气很好", "a": 1, "x,y": "q"}) + "\n", encoding="utf-8"
+    )
+    output = tmp_path / "out.csv"
+    job = ScanJob(inputs=(str(source),), output=str(output), model=str(tiny_model_path))
+    with pytest.raises(ValueError, match="names a more than once"):
+        run_scan(ScanJob(**{**_fields(job), "carry": ("a", "a")}))
+    run_scan(ScanJob(**{**_fields(job), "carry": ("a", "x,y")}))
+    header, row = list(csv.reader(output.read_text(encoding="utf-8").splitlines()))
+    assert header[-2:] == ["a", "x,y"] and len(header) == len(row)
+    assert row[-2:] == ["1", "q"]
+
+
+def _fields(job: ScanJob) -> dict[str, Any]:
+    return {name: getattr(job, name) for name in ScanJob.__slots__}  # type: ignore[attr-defined]

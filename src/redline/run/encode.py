@@ -105,7 +105,10 @@ def _cleared_line(record_id: str) -> bytes:
 
 
 def csv_header(carry: Sequence[str]) -> bytes:
-    return (",".join((*CSV_COLUMNS, *carry)) + "\n").encode()
+    """The header row, quoted as the rows are (a carried column may be named `a,b`)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow((*CSV_COLUMNS, *carry))
+    return buffer.getvalue().encode("utf-8", "replace")
 
 
 def encode_csv(

@@ -84,6 +84,9 @@ def run_scan(
     clash = [column for column in job.carry if column in DECISION_KEYS]
     if clash:
         raise ValueError(f"cannot carry {', '.join(clash)}: the output has its own")
+    twice = sorted({column for column in job.carry if job.carry.count(column) > 1})
+    if twice:
+        raise ValueError(f"--carry names {', '.join(twice)} more than once")
     if output_format == "parquet" and is_stdout(job.output):
         raise ValueError("Parquet cannot be streamed to stdout; give an output path")
     _refuse_overwriting_inputs(job.output, plan)
