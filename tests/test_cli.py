@@ -398,3 +398,24 @@ def test_commands_that_read_or_sign_a_database_refuse_a_path_with_no_file(tmp_pa
             assert message in " ".join(result.output.split()), argv
     assert not typo.exists() and not (tmp_path / "backup").exists()
     assert labels.read_text(encoding="utf-8") == '{"id": "kept"}\n'
+
+
+def test_synth_makes_its_output_folder_and_eval_checks_its_report_folder_first(
+    tmp_path: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from redline.cli import app
+
+    runner = CliRunner()
+    made = tmp_path / "new" / "synth.jsonl"
+    result = runner.invoke(app, ["synth", "-o", str(made), "-n", "5"])
+    assert result.exit_code == 0, result.output
+    assert len(made.read_text(encoding="utf-8").splitlines()) == 5
+    labeled = tmp_path / "labeled.jsonl"
+    labeled.write_text(
+        json.dumps({"id": "1", "text": PLAIN, "label": "benign"}) + "\n", encoding="utf-8"
+    )
+    report = tmp_path / "nowhere" / "report.json"
+    result = runner.invoke(app, ["eval", str(labeled), "--json", str(report)])
+    assert result.exit_code == 2 and "no folder" in " ".join(result.output.split())

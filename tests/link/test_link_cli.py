@@ -194,6 +194,18 @@ def test_packet_round_trip_and_tampering(linked: Path, tmp_path: Path) -> None:
     assert "changed: posts.jsonl" in result.output
     assert "removed: graph.json" in result.output and "added: extra.txt" in result.output
 
+    mangled = tmp_path / "m.zip"  # a manifest entry that is no longer an object
+    with zipfile.ZipFile(packet) as src, zipfile.ZipFile(mangled, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "manifest.json":
+                manifest = json.loads(data)
+                manifest["files"]["posts.jsonl"] = "trust me"
+                data = json.dumps(manifest).encode()
+            dst.writestr(name, data)
+    result = _invoke("verify", mangled)
+    assert result.exit_code == 1 and "changed: posts.jsonl" in result.output
+
 
 def test_unknown_ring_and_missing_store_are_usage_errors(linked: Path, tmp_path: Path) -> None:
     out = tmp_path / "x.zip"
@@ -263,3 +275,19 @@ def test_posts_without_a_verdict_or_with_huge_ids_are_set_aside(tmp_path: Path) 
     assert any(r.startswith("verdicts: ") for r in reasons)
     assert "no verdict for id 'p3'" in reasons and any("longer than 512" in r for r in reasons)
     assert [sorted(r["post_ids"]) for r in _rings(out)] == [["p1", "p2"]]
+
+
+def test_link_refuses_a_file_for_its_output_folder_and_unused_options(
+    linked: Path, tmp_path: Path
+) -> None:
+    inputs = _write_inputs(tmp_path)
+    a_file = tmp_path / "afile"
+    a_file.write_text("keep", encoding="utf-8")
+    result = _invoke("link", inputs["posts"], "--verdicts", inputs["verdicts"], "-o", a_file)
+    assert result.exit_code == 2 and "is a file" in " ".join(result.output.split())
+    assert a_file.read_text(encoding="utf-8") == "keep"
+    result = _invoke(
+        "link", inputs["posts"], "--verdicts", inputs["verdicts"], "--pack", "cn",
+        "-o", tmp_path / "out",
+    )  # fmt: skip
+    assert result.exit_code == 2 and "are unused" in " ".join(result.output.split())

@@ -42,6 +42,10 @@ def link(
     for path in [*inputs, *(shipments or []), *([verdicts] if verdicts else [])]:
         if str(path) != "-" and not Path(path).is_file():
             raise usage_error(f"no such input file: {path}")
+    if output.exists() and not output.is_dir():
+        raise usage_error(f"{output} is a file: -o names the folder to write the rings to")
+    if verdicts and (pack or model):
+        raise usage_error("--verdicts takes the decisions as given: --pack and --model are unused")
     output.mkdir(parents=True, exist_ok=True)
     screen = None if verdicts else load_pipeline(pack, model).screen
     collected = LinkInputs(screen)

@@ -205,6 +205,8 @@ def evaluate_command(
 
     if not labeled.is_file():
         raise usage_error(f"no such file: {labeled}")
+    if as_json is not None and not as_json.parent.is_dir():
+        raise usage_error(f"--json {as_json}: no folder {as_json.parent}")
     rows = []
     for number, line in enumerate(labeled.open(encoding="utf-8"), start=1):
         if not line.strip():

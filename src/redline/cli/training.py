@@ -66,6 +66,7 @@ def synth(
     from redline.synth import evasion_set, generate
 
     rows = evasion_set(n, seed=seed) if evasion else generate(n, seed=seed)
+    output.parent.mkdir(parents=True, exist_ok=True)
     with output.open("w", encoding="utf-8") as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")

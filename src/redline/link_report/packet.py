@@ -82,6 +82,8 @@ def verify_packet(path: Path) -> Verification:
     manifest_ok = bool(digest_line) and digest_line[0] == _sha256(manifest_bytes)
     try:
         listed = json.loads(manifest_bytes)["files"]
+        if not isinstance(listed, dict):
+            raise TypeError("'files' is not an object")
     except (ValueError, KeyError, TypeError) as exc:
         return Verification(False, error=f"unreadable {MANIFEST}: {exc}")
     return Verification(
@@ -91,7 +93,8 @@ def verify_packet(path: Path) -> Verification:
         changed=sorted(
             name
             for name in set(contents) & set(listed)
-            if _sha256(contents[name]) != listed[name].get("sha256")
+            if not isinstance(listed[name], dict)  # a tampered entry: no digest to match
+            or _sha256(contents[name]) != listed[name].get("sha256")
         ),
         error=None if manifest_ok else f"{MANIFEST} does not match {MANIFEST_DIGEST}",
     )
