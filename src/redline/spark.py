@@ -55,6 +55,10 @@ class ShippedPipeline:
             sources.append((path.name, path.read_text(encoding="utf-8")))
         model_path = Path(model) if model is not None else shipped_model_path()
         blob = model_path.read_bytes() if model is not None or model_path.exists() else None
+        if model is not None:
+            from redline.model import AdScorer
+
+            AdScorer.load(model_path)  # a file that is not a model fails here, not in every task
         return cls(tuple(sources), blob)
 
     @property

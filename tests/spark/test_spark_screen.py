@@ -134,3 +134,36 @@ def test_spark_scan_command_writes_what_scan_writes(
     assert len(written) == len(got) == len(expected) == len(rows)  # each row once
     assert any(e["verdict"] == "violating" for e in expected)
     assert [{k: v for k, v in got[e["id"]].items() if k != "reject"} for e in expected] == expected
+
+
+def test_spark_scan_mistakes_are_usage_errors_and_all_rejected_json_is_counted(
+    spark: SparkSession, tmp_path: Path, tiny_model_path: Path
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from typer.testing import CliRunner
+
+    from redline.cli import app
+
+    def scan(*argv: str) -> Any:
+        return CliRunner().invoke(app, ["spark-scan", *argv, "--model", str(tiny_model_path)])
+
+    source = tmp_path / "in.parquet"
+    pq.write_table(pa.Table.from_pylist(records()[:5]), source)
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    result = scan(str(source), str(taken))  # exists, no --overwrite
+    assert result.exit_code == 2 and "already exists" in " ".join(result.output.split()).lower()
+    not_a_model = tmp_path / "model.npz"
+    not_a_model.write_bytes(b"not a model")
+    result = CliRunner().invoke(
+        app, ["spark-scan", str(source), str(tmp_path / "o"), "--model", str(not_a_model)]
+    )
+    assert result.exit_code == 2 and "not a" in result.output
+    null_texts = tmp_path / "null.parquet"
+    pq.write_table(
+        pa.table({"id": ["a", "b"], "text": pa.array([None, None], pa.string())}), null_texts
+    )
+    result = scan(str(null_texts), str(tmp_path / "j"), "--output-format", "json")
+    assert result.exit_code == 3, result.output
+    assert "read 2, decided 0, rejected 2" in result.output

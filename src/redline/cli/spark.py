@@ -53,20 +53,23 @@ def spark_scan(
         builder = builder.master(master)
         if master.startswith("local"):  # its Python workers are this interpreter, with redline
             os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    from pyspark.errors import AnalysisException
+
     spark = builder.getOrCreate()
     reader = spark.read.format(fmt)
     if fmt == "csv":
         reader = reader.option("header", "true").option("multiLine", "true")
-    try:
+    try:  # a missing input, an output folder that exists, a model that is not one: no traceback
         screened = screen(
             reader.load(source), pack, model=model, carry=carry or (), batch_rows=batch_rows
         )
-    except ValueError as exc:
-        raise usage_error(str(exc)) from None
-    screened.write.mode("overwrite" if overwrite else "errorifexists").format(output_format).save(
-        output
-    )
-    written = spark.read.format(output_format).load(output)
+        mode = "overwrite" if overwrite else "errorifexists"
+        screened.write.mode(mode).format(output_format).save(output)
+    except (ValueError, OSError, AnalysisException) as exc:
+        raise usage_error(_first_line(exc)) from None
+    # read back with the schema written: JSON leaves out null fields, so a run whose every row
+    # was rejected has no verdict column to group by otherwise
+    written = spark.read.schema(screened.schema).format(output_format).load(output)
     counts = {
         (row["verdict"] or "rejected"): row["count"]
         for row in written.groupBy("verdict").count().collect()
@@ -78,6 +81,11 @@ def spark_scan(
         + "".join(f", {verdict} {n:,}" for verdict, n in sorted(counts.items()))
     )
     raise typer.Exit(3 if rejected else 0)
+
+
+def _first_line(exc: Exception) -> str:
+    """Spark's messages run to a JVM stack trace; the first line says what went wrong."""
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def _format_of(path: str) -> str:
