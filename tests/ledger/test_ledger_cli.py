@@ -167,6 +167,8 @@ def test_findings_json_and_reports(work: Path) -> None:
     code, output = ledger_cli("report", db, "--annual", "2025")
     assert code == 0 and json.loads(output)["institutions"]["H1"]["collected"] == 1
     assert ledger_cli("report", db, "--institution", "nobody")[0] == 2
+    code, output = ledger_cli("report", db, "--annual", "2025", "--as-of", "2025-06-01")
+    assert code == 2 and "do not apply" in " ".join(output.split())  # not silently ignored
 
 
 def test_findings_go_out_as_evidence_packets_with_checkable_proofs(work: Path) -> None:

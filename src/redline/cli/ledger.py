@@ -512,6 +512,8 @@ def report_command(
     from redline.ledger.analysis import analyse, project_source
     from redline.ledger.report import annual_figures, compliance_html
 
+    if annual is not None and (config is not None or as_of is not None):
+        raise usage_error("--annual reports the whole year: --config and --as-of do not apply")
     entries_source = _source(source)
     if annual is not None:
         text = json.dumps(annual_figures(project_source(entries_source), annual, institution))
