@@ -192,3 +192,28 @@ def test_findings_go_out_as_evidence_packets_with_checkable_proofs(work: Path) -
         "S0", "S9"
     )
     assert check_packet(forged)
+
+
+def test_rejects_that_cannot_be_written_next_to_the_input_go_to_stderr(
+    work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The events are committed before the rejects file is written: if that fails (a read-only
+    folder; as root a permission cannot show it, hence the patch) the rejects are not lost."""
+    from redline.run import writer as writer_module
+
+    real = writer_module.RejectOutput
+
+    def read_only_folder(path: str | None, **kwargs: object) -> object:
+        if path is not None:
+            raise OSError(30, "Read-only file system", path)
+        return real(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(writer_module, "RejectOutput", read_only_folder)
+    lines = _signed_lines(1)
+    lines.insert(2, "{broken")
+    events = work / "events.jsonl"
+    _write_events(events, lines)
+    code, output = ledger_cli("import", str(work / "ledger.db"), str(events))
+    assert code == 3 and "appended 6, rejected 1" in output
+    assert "cannot write the rejects file" in output and '"line":3' in output.replace(" ", "")
+    assert not (work / "events.rejects.jsonl").exists()

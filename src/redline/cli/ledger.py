@@ -217,9 +217,14 @@ def import_events(
         )
     except (InputError, OSError, ConcurrentAppendError) as exc:
         raise usage_error(str(exc)) from None
-    with RejectWriter(str(path)) as rejects:
-        rejects.write(report.rejects)
     console = Console(stderr=True, soft_wrap=True)
+    try:
+        with RejectWriter(str(path)) as rejects:
+            rejects.write(report.rejects)
+    except OSError as exc:  # the events are committed: the rejects must not be lost with it
+        console.print(f"[yellow]cannot write the rejects file ({exc}): here they are[/yellow]")
+        with RejectWriter(None) as rejects:
+            rejects.write(report.rejects)
     written = report.written
     console.print(
         f"read {report.read:,}, appended {written:,}, rejected {len(report.rejects):,}"
