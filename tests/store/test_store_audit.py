@@ -126,3 +126,26 @@ def test_reordered_entries_are_reported(engine: Engine) -> None:
     found = problems(engine)
     assert found[0] == "entry 2 reordered (it was written after entry 3, not after entry 1)"
     assert all("reordered" in line for line in found)
+
+
+def test_entries_appended_while_the_log_is_checked_are_no_tampering(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reviewer acts while an admin checks the log: the check must not cry tampering. Here an
+    entry is committed right after each read of the head (so one lands between the head and the
+    entries, one between the entries and the second look at the head)."""
+    read_head = audit._head
+
+    def busy_head(connection: sa.Connection) -> tuple[int, str]:
+        head = read_head(connection)
+        with engine.begin() as other:
+            audit.append(other, "user:bob", "review.dismiss", "post-x", {})
+        return head
+
+    monkeypatch.setattr(audit, "_head", busy_head)
+    with engine.connect() as connection:
+        report = audit.verify(connection)
+    assert report.ok, report.problems
+    assert report.checked >= 6  # the entry appended after the first look was read and checked
+    monkeypatch.setattr(audit, "_head", read_head)
+    assert problems(engine) == []

@@ -120,8 +120,21 @@ def entries(
     return [_entry(row) for row in connection.execute(query)]
 
 
+def _head(connection: Connection) -> tuple[int, str]:
+    seq, hash_ = connection.execute(
+        sa.select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)
+    ).one()
+    return seq, hash_
+
+
 def verify(connection: Connection) -> AuditReport:
-    """Walk the log in `seq` order; report each entry changed, removed or reordered."""
+    """Walk the log in `seq` order; report each entry changed, removed or reordered.
+
+    Entries may be appended while it runs (each statement sees what was committed when it
+    started): the head is read before the entries, so every entry up to it must be among them,
+    and again after, so entries past the first head are the log's own if the head has moved
+    over them meanwhile, and added behind its back if not."""
+    head_seq, head_hash = _head(connection)
     rows = list(connection.execute(sa.select(audit_log).order_by(audit_log.c.seq)))
     report = AuditReport(checked=len(rows))
     seq_of_hash = {row.hash: row.seq for row in rows}
@@ -151,16 +164,14 @@ def verify(connection: Connection) -> AuditReport:
                     "an entry before it was removed or changed"
                 )
         previous_hash, previous_seq = row.hash, row.seq
-    head_seq, head_hash = connection.execute(
-        sa.select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)
-    ).one()
+    hash_at = {0: GENESIS_HASH, **{row.seq: row.hash for row in rows}}
     if head_seq > previous_seq:
         report.problems.append(
             f"entries {previous_seq + 1}-{head_seq} removed (the log ends before its head)"
         )
-    elif head_seq == previous_seq and head_hash != previous_hash:
+    elif hash_at.get(head_seq) != head_hash:
         report.problems.append(f"entry {head_seq} changed or replaced (the head records another)")
-    elif head_seq < previous_seq:
+    elif previous_seq > _head(connection)[0]:
         report.problems.append(f"entries after {head_seq} were added outside the log's head")
     return report
 
