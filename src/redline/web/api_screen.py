@@ -106,12 +106,29 @@ def _parse(body: bytes, svc: Services) -> tuple[list[PostToScreen], bool]:
         single = _well_formed(data)
         batch = [single or _through_pydantic(_validated(PostIn, data))]
     for index, post in enumerate(batch):
+        where = ("posts", index) if is_batch else ()
         if len(post.text) > limits.max_text_chars:
-            where = ("posts", index, "text") if is_batch else ("text",)
             _invalid(
-                where, f"text has {len(post.text):,} characters, over {limits.max_text_chars:,}"
+                (*where, "text"),
+                f"text has {len(post.text):,} characters, over {limits.max_text_chars:,}",
             )
+        for name, value in (("id", post.id), ("text", post.text), ("meta", post.meta)):
+            if _holds_nul(value):
+                field = (*where, name) if name != "meta" else where
+                _invalid(field, f"{name if name != 'meta' else 'a field'} holds a NUL character")
     return batch, is_batch
+
+
+def _holds_nul(value: Any) -> bool:
+    """Whether a string anywhere in `value` holds U+0000: PostgreSQL stores none (in text or
+    JSON), and one in a shared commit would fail every request in it."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 async def screen_answer(svc: Services, authorization: str, body: bytes) -> bytes:
