@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import pytest
 from markupsafe import escape
 from web_service import FLAGGED_TEXTS, Service, csrf_of
 
@@ -121,3 +122,32 @@ def test_logout_ends_the_session(service: Service, login: Callable[[str], str]) 
     assert page.url.path == "/login"
     assert service.client.get("/review", follow_redirects=False).status_code == 303
     assert csrf_of(page.text) != csrf
+
+
+def test_a_decision_recorded_before_the_next_claim_fails_is_not_reported_as_lost(
+    service: Service, login: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The decide commits, then claiming the next post meets a busy database: the reviewer is
+    sent back to the queue (no 503 saying nothing was written), and the decision stands."""
+    import sqlalchemy as sa
+
+    from redline.store import review
+
+    screen_flagged(service)
+    csrf = login("reviewer")
+    first = service.client.post("/review/next", data={"csrf": csrf})
+    post_id = re.search(r'name="id" value="([^"]+)"', first.text).group(1)
+
+    def busy(*_: object, **__: object) -> None:
+        raise sa.exc.OperationalError("claim next", {}, Exception("database is locked"))
+
+    real_claim_next = review.claim_next
+    monkeypatch.setattr(review, "claim_next", busy)
+    page = service.client.post(
+        "/review/decide", data={"csrf": csrf, "id": post_id, "action": "confirm"}
+    )
+    assert page.status_code == 200 and "nothing was written" not in page.text
+    assert str(page.url).endswith("/review?status=open")
+    monkeypatch.setattr(review, "claim_next", real_claim_next)
+    login("analyst")
+    assert "review.confirm" in service.client.get("/audit").text

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from urllib.parse import quote
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, Request, Response
 
 from redline.store import audit, review
@@ -136,8 +137,11 @@ def decide_item(
             "reviewer took it, or it was decided). Nothing was recorded.",
         )  # fmt: skip
     follow = (queue,) if queue in statuses else ("open",)
-    with svc.transaction() as connection:
-        taken = review.claim_next(connection, caller.principal, follow, svc.config.claim_ttl)
+    try:
+        with svc.transaction() as connection:
+            taken = review.claim_next(connection, caller.principal, follow, svc.config.claim_ttl)
+    except sa.exc.OperationalError:  # the decision is recorded: back to the queue, not a 503
+        taken = None  # saying "nothing was written"
     if taken is None:
         return redirect(request, svc, "/review?status=" + follow[0])
     return redirect(request, svc, _item_url(taken))
