@@ -64,6 +64,25 @@ def test_tokens_are_stored_as_hashes_and_can_be_revoked(engine: Engine) -> None:
         assert accounts.token_for(connection, secret + "x") is None
         accounts.revoke_token(connection, token.id)
         assert accounts.token_for(connection, secret) is None
+        with pytest.raises(accounts.AccountError, match="already revoked"):
+            accounts.revoke_token(connection, token.id)  # a double submit changes nothing
+
+
+def test_the_last_active_admin_cannot_be_demoted_or_disabled(engine: Engine) -> None:
+    with engine.begin() as connection:
+        admin = accounts.add_user(connection, "root", "admin", "a long passphrase")
+        reviewer = accounts.add_user(connection, "rita", "reviewer", "a long passphrase")
+    for change in ({"role": "reviewer"}, {"active": False}):
+        with (
+            pytest.raises(accounts.AccountError, match="active admin must remain"),
+            engine.begin() as connection,
+        ):
+            accounts.update_user(connection, admin.id, **change)
+        with engine.connect() as connection:
+            assert accounts.get_user(connection, admin.id) == admin  # rolled back
+    with engine.begin() as connection:  # with a second admin, the first may step down
+        accounts.update_user(connection, reviewer.id, role="admin")
+        assert accounts.update_user(connection, admin.id, role="reviewer").role == "reviewer"
 
 
 def test_roles_are_ordered() -> None:

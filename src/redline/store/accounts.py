@@ -140,11 +140,17 @@ def update_user(
         values["role"] = role
     if active is not None:
         values["active"] = active
+    before = get_user(connection, user_id)
+    if before is None:
+        raise AccountError(f"no user with id {user_id}")
     if values:
         connection.execute(users.update().where(users.c.id == user_id).values(**values))
     user = get_user(connection, user_id)
-    if user is None:
-        raise AccountError(f"no user with id {user_id}")
+    assert user is not None
+    admins = sa.select(sa.func.count()).where(users.c.role == "admin", users.c.active.is_(True))
+    if before.role == "admin" and before.active and not connection.execute(admins).scalar_one():
+        # the caller's transaction rolls back: nobody would be left to manage users and tokens
+        raise AccountError("at least one active admin must remain: promote another user first")
     return user
 
 
@@ -204,12 +210,16 @@ def list_tokens(connection: Connection) -> list[ApiToken]:
 
 
 def revoke_token(connection: Connection, token_id: int) -> ApiToken:
-    connection.execute(
+    """Revoke a live token; an unknown or already revoked one is an `AccountError` (so a
+    double submit records no second revocation)."""
+    changed = connection.execute(
         api_tokens.update()
         .where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None))
         .values(revoked_at=utcnow())
-    )
+    ).rowcount
     row = connection.execute(sa.select(api_tokens).where(api_tokens.c.id == token_id)).first()
     if row is None:
         raise AccountError(f"no token with id {token_id}")
+    if not changed:
+        raise AccountError(f"token {row.name!r} is already revoked")
     return _token(row)
