@@ -105,12 +105,14 @@ def serve(
     ] = None,
 ) -> None:
     """Run the review service (API + review queue) under uvicorn."""
-    from redline.web.config import DURABILITY
+    from redline.web.durability import check_durability
     from redline.web.rings_lookup import RingsView
     from redline.web.workers import serve as workers_serve
 
-    if durable not in DURABILITY:
-        raise usage_error(f"--durable must be one of {', '.join(DURABILITY)}, not {durable!r}")
+    try:
+        check_durability(durable)
+    except ValueError as exc:
+        raise usage_error(f"--{exc}") from None
     _engine(db).dispose()  # upgrade once here, never in racing workers
     RingsView(db).close()  # the rings store creates its tables on open: once, here, too
     _create_ledger_tables(ledger_db or db)  # and so does the ledger

@@ -43,6 +43,7 @@ def spark_scan(
     if output_format not in _WRITE_FORMATS:
         raise usage_error(f"--output-format must be one of {', '.join(_WRITE_FORMATS)}")
     try:
+        from pyspark.errors import AnalysisException
         from pyspark.sql import SparkSession
     except ImportError:
         raise usage_error("spark-scan needs PySpark: pip install 'redline[spark]'") from None
@@ -53,8 +54,6 @@ def spark_scan(
         builder = builder.master(master)
         if master.startswith("local"):  # its Python workers are this interpreter, with redline
             os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    from pyspark.errors import AnalysisException
-
     spark = builder.getOrCreate()
     reader = spark.read.format(fmt)
     if fmt == "csv":

@@ -94,10 +94,7 @@ def check_inputs(plan: Sequence[tuple[str, str]], carry: Sequence[str] = ()) -> 
         elif fmt == "parquet":
             parquet = load_parquet_module()
             with parquet.ParquetFile(path, **PARQUET_STREAMING) as parquet_file:
-                names = parquet_file.schema_arrow.names
-            missing = [column for column in ("id", "text", *carry) if column not in names]
-            if missing:
-                raise InputError(f"{path}: Parquet file has no {' or '.join(missing)} column")
+                _require_columns(parquet_file, path, carry)
 
 
 def _jsonl_chunks(
@@ -259,10 +256,7 @@ def _parquet_chunks(
     parquet = load_parquet_module()
     target: Any = io.BytesIO(sys.stdin.buffer.read()) if path == STDIN else path
     with parquet.ParquetFile(target, **PARQUET_STREAMING) as parquet_file:
-        names = parquet_file.schema_arrow.names
-        missing = [column for column in ("id", "text", *carry) if column not in names]
-        if missing:
-            raise InputError(f"{source}: Parquet file has no {' or '.join(missing)} column")
+        _require_columns(parquet_file, source, carry)
         groups, skip = _row_groups_from(parquet_file.metadata, resume.offset)
         row = resume.offset
         batches = parquet_file.iter_batches(
@@ -277,6 +271,13 @@ def _parquet_chunks(
             chunk = ArrowChunk(source, row + 1, batch, carry)
             row += batch.num_rows
             yield chunk, Position(index, row)
+
+
+def _require_columns(parquet_file: Any, source: str, carry: Sequence[str]) -> None:
+    names = parquet_file.schema_arrow.names
+    missing = [column for column in ("id", "text", *carry) if column not in names]
+    if missing:
+        raise InputError(f"{source}: Parquet file has no {' or '.join(missing)} column")
 
 
 def _row_groups_from(metadata: Any, row: int) -> tuple[list[int], int]:

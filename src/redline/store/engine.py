@@ -30,15 +30,19 @@ def database_url(value: str | Path) -> str:
 SQLITE_SYNCHRONOUS = ("NORMAL", "FULL")
 
 
+def _sqlite_file(url: sa.URL) -> Path | None:
+    """The file a SQLite URL names; None for memory and for server URLs."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database)
+
+
 def missing_sqlite_file(value: str | Path) -> Path | None:
     """The file of a SQLite `value` that does not exist (None for one that does, for memory and
     for server URLs): what commands that only read or sign a database refuse, rather than create
     an empty one on a mistyped path and report on nothing."""
-    url = sa.make_url(database_url(value))
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return None
-    path = Path(url.database)
-    return None if path.exists() else path
+    path = _sqlite_file(sa.make_url(database_url(value)))
+    return None if path is None or path.exists() else path
 
 
 def _sqlite_pragmas(synchronous: str) -> Any:
@@ -65,8 +69,8 @@ def create_engine(
         raise ValueError(f"sqlite_synchronous must be NORMAL or FULL, not {sqlite_synchronous!r}")
     url = sa.make_url(database_url(value))
     if url.get_backend_name() == "sqlite":
-        if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        if (path := _sqlite_file(url)) is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         kwargs.setdefault("connect_args", {"check_same_thread": False})
         engine = sa.create_engine(url, **kwargs)
         sa.event.listen(engine, "connect", _sqlite_pragmas(sqlite_synchronous))

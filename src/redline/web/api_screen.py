@@ -112,10 +112,13 @@ def _parse(body: bytes, svc: Services) -> tuple[list[PostToScreen], bool]:
                 (*where, "text"),
                 f"text has {len(post.text):,} characters, over {limits.max_text_chars:,}",
             )
-        for name, value in (("id", post.id), ("text", post.text), ("meta", post.meta)):
+        for field, label, value in (
+            (("id",), "id", post.id),
+            (("text",), "text", post.text),
+            ((), "a field", post.meta),  # the post's other fields, stored with its decision
+        ):
             if _holds_nul(value):
-                field = (*where, name) if name != "meta" else where
-                _invalid(field, f"{name if name != 'meta' else 'a field'} holds a NUL character")
+                _invalid((*where, *field), f"{label} holds a NUL character")
     return batch, is_batch
 
 

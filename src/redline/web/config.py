@@ -6,9 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from redline.web.durability import DURABILITY, Durability
-
-__all__ = ["DURABILITY", "Durability", "Limits", "WebConfig"]
+from redline.web.durability import Durability
 
 
 @dataclass(frozen=True, slots=True)

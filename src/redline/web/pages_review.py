@@ -140,8 +140,8 @@ def decide_item(
     try:
         with svc.transaction() as connection:
             taken = review.claim_next(connection, caller.principal, follow, svc.config.claim_ttl)
-    except sa.exc.OperationalError:  # the decision is recorded: back to the queue, not a 503
-        taken = None  # saying "nothing was written"
+    except sa.exc.OperationalError:
+        taken = None  # the decision is recorded: back to the queue, not a 503 "nothing written"
     if taken is None:
         return redirect(request, svc, "/review?status=" + follow[0])
     return redirect(request, svc, _item_url(taken))

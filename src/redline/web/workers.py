@@ -61,7 +61,7 @@ def serve(host: str, port: int, workers: int, log_level: str) -> int:
     try:
         where = (host, port, log_level, counts, started)
         running = [_start(context, *where, slot) for slot in range(workers)]
-        status = _supervise(running, context, where, stopping)
+        status = _supervise(running, context, where, started, stopping)
         for process in running:
             if process.is_alive() and process.pid is not None:
                 os.kill(process.pid, signal.SIGTERM)  # graceful in uvicorn, even after a SIGINT
@@ -79,9 +79,9 @@ def _supervise(
     running: list[BaseProcess],
     context: multiprocessing.context.SpawnContext,
     where: tuple[str, int, str, Any, Any],
+    started: Any,
     stopping: list[int],
 ) -> int:
-    started = where[-1]
     while not stopping:
         time.sleep(0.2)
         for index, process in enumerate(running):
