@@ -10,6 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from redline.cli import COMMAND_MODULES
+
 ADAPTER_MODULES = (
     "redline.ledger",
     "redline.store",
@@ -59,7 +63,7 @@ def _main(*args: str) -> str:
 
 
 def test_importing_the_app_registers_commands_without_their_dependencies() -> None:
-    modules = _modules_after("import redline.cli")
+    modules = _modules_after("from redline.cli import app")
     assert "redline.cli.ledger" in modules  # the probe really imported every command module
     assert _loaded(modules, ADAPTER_MODULES + CORE_MODULES) == []
     assert _loaded(modules, ("rich.console", "rich.progress", "rich.table")) == []
@@ -83,3 +87,48 @@ def test_jsonl_scan_off_a_terminal_loads_no_adapter_parquet_or_progress_bar(
     assert "redline.run.scan" in modules
     assert _loaded(modules, (*ADAPTER_MODULES, "pyarrow", "rich.progress", "rich.table")) == []
     assert _loaded(modules, ("rich.console",)) == []  # the summary goes to stderr as plain text
+    others = {f"redline.cli.{m}" for m in COMMAND_MODULES.values()} - {"redline.cli.screen"}
+    assert sorted(others & modules) == []  # only the scan's own command module
+
+
+def test_command_modules_name_every_command_and_only_their_own() -> None:
+    """`main` imports one module by the command's name: the table must match what each module
+    registers, or a command would be missing (or run without its siblings) at its own start."""
+    probe = (
+        "from importlib import import_module\n"
+        "import typer.main\n"
+        "from redline.cli import COMMAND_MODULES\n"
+        "from redline.cli.root import app\n"
+        "found = {}\n"
+        "for module in sorted(set(COMMAND_MODULES.values())):\n"
+        "    before = set(typer.main.get_command(app).commands)\n"
+        "    import_module(f'redline.cli.{module}')\n"
+        "    found[module] = sorted(set(typer.main.get_command(app).commands) - before)\n"
+        "print(json.dumps(found))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", f"import json\n{probe}"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    found = json.loads(done.stdout.splitlines()[-1])
+    expected: dict[str, list[str]] = {}
+    for command, module in COMMAND_MODULES.items():
+        expected.setdefault(module, []).append(command)
+    assert found == {module: sorted(commands) for module, commands in expected.items()}
+
+
+@pytest.mark.parametrize("command", sorted(COMMAND_MODULES))
+def test_each_command_runs_registered_alone(command: str) -> None:
+    """With only its own module imported, a command still parses as a subcommand (typer runs
+    a lone command without its name unless the app is a group)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "redline.cli", command, "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f" redline.cli {command} [OPTIONS]" in " ".join(done.stdout.split())

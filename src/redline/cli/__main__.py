@@ -1,5 +1,5 @@
 """`python -m redline.cli`."""
 
-from redline.cli.app import main
+from redline.cli import main
 
 main()

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from redline.cli.app import app, err_console, usage_error
+from redline.cli.root import app, err_console, usage_error
 
 ledger_app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Human-genetic-resource ledger."

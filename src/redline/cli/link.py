@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from redline.cli.app import ModelOption, PackOption, app, err_console, load_pipeline, usage_error
+from redline.cli.root import ModelOption, PackOption, app, err_console, load_pipeline, usage_error
 
 REJECTED_EXIT = 3
 TAMPERED_EXIT = 1

@@ -5,7 +5,10 @@ from typing import Annotated
 
 import typer
 
-from redline.cli.app import ModelOption, err_console, load_pipeline, pack_app
+from redline.cli.root import ModelOption, app, err_console, load_pipeline
+
+pack_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Policy packs.")
+app.add_typer(pack_app, name="pack")
 
 
 @pack_app.command("check")

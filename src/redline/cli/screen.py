@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from redline.cli.app import (
+from redline.cli.root import (
     ModelOption,
     PackOption,
     app,

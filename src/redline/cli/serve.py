@@ -11,8 +11,8 @@ from typing import Annotated
 
 import typer
 
-from redline.cli.app import ModelOption, PackOption, app, err_console, usage_error
 from redline.cli.ledger import rule_config_or_usage_error
+from redline.cli.root import ModelOption, PackOption, app, err_console, usage_error
 
 db_app = typer.Typer(add_completion=False, no_args_is_help=True, help="The service's database.")
 user_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Reviewer accounts.")
@@ -116,7 +116,7 @@ def serve(
     _engine(db).dispose()  # upgrade once here, never in racing workers
     RingsView(db).close()  # the rings store creates its tables on open: once, here, too
     _create_ledger_tables(ledger_db or db)  # and so does the ledger
-    from redline.cli.app import load_pipeline
+    from redline.cli.root import load_pipeline
 
     load_pipeline(pack, model)  # fail now, with a usage error, on a bad pack or model
     rule_config_or_usage_error(ledger_config, watchlist)  # fail now, not in each worker

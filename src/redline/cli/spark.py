@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from redline.cli.app import ModelOption, PackOption, app, err_console, usage_error
+from redline.cli.root import ModelOption, PackOption, app, err_console, usage_error
 
 _READ_FORMATS = ("parquet", "json", "csv")
 _WRITE_FORMATS = ("parquet", "json")

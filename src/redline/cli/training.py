@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from redline.cli.app import app, err_console, usage_error
+from redline.cli.root import app, err_console, usage_error
 
 
 @app.command()

@@ -3,10 +3,11 @@
 Exit status: 0 when every record was decided, 3 when some were rejected (see the rejects
 file), 2 for a usage error (bad option, missing input, broken pack).
 
-Every start of `redline` imports all command modules and has typer read every command's
-signature, whichever command runs. So the modules import what only some commands need (the
-core, storage, rich tables and progress bars...) inside the functions that use it, and do not
-use `from __future__ import annotations`: typer would `eval` each annotation string at every start.
+A start of `redline` imports the module of the command it runs (all of them for `--help`) and
+has typer read each registered command's signature. So the modules import what only some of
+their commands need (the core, storage, rich tables and progress bars...) inside the functions
+that use it, and do not use `from __future__ import annotations`: typer would `eval` each
+annotation string at every start.
 """
 
 import sys
@@ -23,8 +24,13 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Find ads for banned fetal sex identification, sex selection and blood-sample smuggling.",
 )
-pack_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Policy packs.")
-app.add_typer(pack_app, name="pack")
+
+
+@app.callback()
+def _commands() -> None:
+    """Makes `app` a group of commands however few are registered: `redline.cli.main` registers
+    only the one being run, and typer runs a lone command without its name."""
+
 
 USAGE_ERROR = 2
 PackOption = Annotated[
