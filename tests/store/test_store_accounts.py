@@ -95,3 +95,19 @@ def test_roles_are_ordered() -> None:
 def test_the_session_key_is_made_once_and_shared(engine: Engine) -> None:
     assert session_key(engine) == session_key(engine)
     assert len(session_key(engine)) == 32
+
+
+def test_logout_and_disabling_move_the_session_generation_on(engine: Engine) -> None:
+    with engine.begin() as connection:
+        ann = accounts.add_user(connection, "ann", "reviewer", "a long passphrase")
+        assert ann.session_generation == 0
+        assert accounts.end_sessions(connection, ann.id, 0)
+        assert not accounts.end_sessions(connection, ann.id, 0)  # a stale cookie ends nothing
+        assert accounts.get_user(connection, ann.id).session_generation == 1
+        accounts.update_user(connection, ann.id, role="analyst")  # read live: nothing to end
+        assert accounts.get_user(connection, ann.id).session_generation == 1
+        accounts.update_user(connection, ann.id, active=False)
+        assert accounts.get_user(connection, ann.id).session_generation == 2
+        accounts.update_user(connection, ann.id, active=True)
+        accounts.update_user(connection, ann.id, active=True)
+        assert accounts.get_user(connection, ann.id).session_generation == 2

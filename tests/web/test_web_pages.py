@@ -6,8 +6,11 @@ import re
 from collections.abc import Callable
 
 import pytest
+from fastapi.testclient import TestClient
 from markupsafe import escape
-from web_service import FLAGGED_TEXTS, Service, csrf_of
+from web_service import FLAGGED_TEXTS, PASSWORD, Service, csrf_of
+
+from redline.store import accounts
 
 
 def screen_flagged(service: Service) -> None:
@@ -122,6 +125,56 @@ def test_logout_ends_the_session(service: Service, login: Callable[[str], str]) 
     assert page.url.path == "/login"
     assert service.client.get("/review", follow_redirects=False).status_code == 303
     assert csrf_of(page.text) != csrf
+
+
+def test_logout_ends_every_copy_of_the_session(
+    service: Service, login: Callable[[str], str]
+) -> None:
+    """A cookie copied before logout (another tab's, a stolen one) is refused after it, and so
+    is every other session of that user; logging in again works, and only the newest counts."""
+    csrf = login("reviewer")
+    copied = service.client.cookies["redline_session"]
+    other = TestClient(service.app)  # the same user logged in elsewhere
+    form = other.get("/login")
+    other.post("/login", data={"name": "reviewer", "password": PASSWORD,
+                               "csrf": csrf_of(form.text)})  # fmt: skip
+    assert other.get("/review", follow_redirects=False).status_code == 200
+    service.client.post("/logout", data={"csrf": csrf})
+    service.client.cookies.clear()
+    service.client.cookies.set("redline_session", copied)
+    replayed = service.client.get("/review", follow_redirects=False)
+    assert replayed.status_code == 303 and replayed.headers["location"].startswith("/login")
+    refused = service.client.post(
+        "/review/next", data={"csrf": csrf}, follow_redirects=False
+    )  # forms too, with the copied cookie's own CSRF token
+    assert refused.status_code == 303 and refused.headers["location"].startswith("/login")
+    assert other.get("/review", follow_redirects=False).status_code == 303
+    login("reviewer")
+    assert service.client.get("/review", follow_redirects=False).status_code == 200
+    service.client.cookies.set("redline_session", copied)
+    assert service.client.get("/review", follow_redirects=False).status_code == 303
+
+
+def test_disabling_a_user_ends_their_sessions_for_good(
+    service: Service, login: Callable[[str], str]
+) -> None:
+    """Enabling the account again does not bring back a cookie issued before it was disabled."""
+    login("reviewer")
+    copied = service.client.cookies["redline_session"]
+    with service.app.state.services.reading() as connection:
+        reviewer = next(u for u in accounts.list_users(connection) if u.name == "reviewer")
+    csrf = login("admin")
+    for active in ("", "on"):
+        changed = service.client.post(
+            "/admin/users/update", data={"csrf": csrf, "user_id": reviewer.id,
+                                         "role": "reviewer", "active": active},
+        )  # fmt: skip
+        assert changed.status_code == 200
+    service.client.cookies.clear()
+    service.client.cookies.set("redline_session", copied)
+    assert service.client.get("/review", follow_redirects=False).status_code == 303
+    login("reviewer")
+    assert service.client.get("/review", follow_redirects=False).status_code == 200
 
 
 def test_a_decision_recorded_before_the_next_claim_fails_is_not_reported_as_lost(

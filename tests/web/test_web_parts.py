@@ -38,9 +38,9 @@ def test_token_bucket_allows_a_burst_then_the_rate() -> None:
 
 def test_sessions_are_signed_and_expire() -> None:
     codec = SessionCodec(b"k" * 32)
-    session = Session.anonymous(60).for_user(7, 60)
+    session = Session.anonymous(60).for_user(7, 3, 60)
     cookie = codec.encode(session)
-    assert codec.decode(cookie) == session
+    assert codec.decode(cookie) == session and session.generation == 3
     body, signature = cookie.split(".")
     assert (
         codec.decode(body + "." + signature[:-1] + ("A" if signature[-1] != "A" else "B")) is None
@@ -51,6 +51,24 @@ def test_sessions_are_signed_and_expire() -> None:
     assert codec.decode(codec.encode(expired)) is None
 
 
+def test_a_user_session_without_a_generation_is_refused() -> None:
+    """Cookies from before sessions had a generation could never be revoked: log in again."""
+    import base64
+
+    import orjson
+
+    codec = SessionCodec(b"k" * 32)
+
+    def signed(payload: dict) -> str:
+        body = base64.urlsafe_b64encode(orjson.dumps(payload)).decode().rstrip("=")
+        return f"{body}.{codec._sign(body.encode())}"
+
+    later = int(time.time()) + 60
+    assert codec.decode(signed({"u": 7, "n": "n", "e": later})) is None
+    assert codec.decode(signed({"u": 7, "n": "n", "e": later, "g": 0})) == Session(7, "n", later)
+    assert codec.decode(signed({"u": None, "n": "n", "e": later})) == Session(None, "n", later)
+
+
 def test_csrf_tokens_belong_to_one_session() -> None:
     codec = SessionCodec(b"k" * 32)
     first, second = Session.anonymous(60), Session.anonymous(60)
@@ -58,7 +76,7 @@ def test_csrf_tokens_belong_to_one_session() -> None:
     assert codec.check_csrf(first, token)
     assert not codec.check_csrf(second, token)
     assert not codec.check_csrf(first, "") and not codec.check_csrf(first, None)
-    assert not codec.check_csrf(first.for_user(1, 60), token)  # login renews the nonce
+    assert not codec.check_csrf(first.for_user(1, 0, 60), token)  # login renews the nonce
 
 
 def test_evidence_runs_cover_the_text_once_and_merge_overlaps() -> None:

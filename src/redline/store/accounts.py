@@ -47,6 +47,8 @@ class User:
     role: str
     active: bool
     created_at: datetime
+    session_generation: int = 0
+    """Sessions issued in another generation are over: logout and disabling move it on."""
 
     @property
     def principal(self) -> str:
@@ -83,7 +85,7 @@ def _check_name(name: str) -> None:
 
 
 def _user(row: sa.Row) -> User:  # type: ignore[type-arg]
-    return User(row.id, row.name, row.role, row.active, row.created_at)
+    return User(row.id, row.name, row.role, row.active, row.created_at, row.session_generation)
 
 
 def add_user(connection: Connection, name: str, role: str, password: str) -> User:
@@ -97,7 +99,7 @@ def add_user(connection: Connection, name: str, role: str, password: str) -> Use
     user_id = connection.execute(
         users.insert().values(
             name=name, role=role, password_hash=hasher.hash(password), active=True,
-            created_at=utcnow(),
+            created_at=utcnow(), session_generation=0,
         ).returning(users.c.id)
     ).scalar_one()  # fmt: skip
     user = get_user(connection, user_id)
@@ -143,6 +145,9 @@ def update_user(
     before = get_user(connection, user_id)
     if before is None:
         raise AccountError(f"no user with id {user_id}")
+    if before.active and active is False:
+        # disabling ends the user's sessions, so enabling again later revives none of them
+        values["session_generation"] = users.c.session_generation + 1
     if values:
         connection.execute(users.update().where(users.c.id == user_id).values(**values))
     user = get_user(connection, user_id)
@@ -152,6 +157,19 @@ def update_user(
         # the caller's transaction rolls back: nobody would be left to manage users and tokens
         raise AccountError("at least one active admin must remain: promote another user first")
     return user
+
+
+def end_sessions(connection: Connection, user_id: int, generation: int) -> bool:
+    """End every session of this user issued in `generation` (logout): cookies are signed, not
+    stored, so a copy of one can only be revoked by moving the user's generation on. Returns
+    whether it moved (not when the generation had moved already: a stale cookie ends nothing).
+    """
+    moved = connection.execute(
+        users.update()
+        .where(users.c.id == user_id, users.c.session_generation == generation)
+        .values(session_generation=users.c.session_generation + 1)
+    ).rowcount
+    return bool(moved)
 
 
 def _token(row: sa.Row) -> ApiToken:  # type: ignore[type-arg]

@@ -69,6 +69,8 @@ users = sa.Table(
     sa.Column("password_hash", sa.String(256), nullable=False),
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
+    # a session cookie names the generation it was issued in; logging out moves it on (0004)
+    sa.Column("session_generation", sa.Integer, nullable=False, server_default="0"),
 )
 
 api_tokens = sa.Table(

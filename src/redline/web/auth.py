@@ -105,7 +105,8 @@ def browser_session(request: Request, svc: Annotated[Services, Depends(services)
 
 
 def page_user(minimum_role: str) -> Callable[..., Caller]:
-    """A dependency: the logged-in, active user with at least this role."""
+    """A dependency: the logged-in, active user with at least this role, whose session has not
+    been ended (its generation is the user's: the row is loaded anyway, so the check is free)."""
 
     def dependency(
         request: Request,
@@ -116,7 +117,7 @@ def page_user(minimum_role: str) -> Callable[..., Caller]:
         if session.user_id is not None:
             with svc.reading() as connection:
                 user = accounts.get_user(connection, session.user_id)
-        if user is None or not user.active:
+        if user is None or not user.active or user.session_generation != session.generation:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             raise LoginRequired(target if request.method == "GET" else "/review")
         request.state.user = user

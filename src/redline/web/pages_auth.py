@@ -1,4 +1,9 @@
-"""Password login and logout for people; both forms carry the CSRF token."""
+"""Password login and logout for people; both forms carry the CSRF token.
+
+Logging out ends the user's sessions everywhere (every browser, every copy of the cookie): the
+cookie is signed, not stored, so replacing the browser's copy alone would leave a copied one
+valid until it expired.
+"""
 
 from __future__ import annotations
 
@@ -51,7 +56,7 @@ def login(
             error="Wrong name or password.",
         )  # fmt: skip
     lifetime = int(svc.config.session_lifetime.total_seconds())
-    request.state.new_session = session.for_user(user.id, lifetime)
+    request.state.new_session = session.for_user(user.id, user.session_generation, lifetime)
     return redirect(request, svc, safe_next(next))
 
 
@@ -63,6 +68,9 @@ def logout(
     csrf: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
     require_csrf(request, svc, session, csrf)
+    if session.user_id is not None:
+        with svc.transaction() as connection:
+            accounts.end_sessions(connection, session.user_id, session.generation)
     lifetime = int(svc.config.session_lifetime.total_seconds())
     request.state.new_session = Session.anonymous(lifetime)
     return redirect(request, svc, "/login")
