@@ -130,3 +130,21 @@ def test_every_claim_is_a_non_empty_span_inside_the_text(text: str) -> None:
             assert signal.value
             assert signal.entity and signal.pack is None
             assert signal.category in {"claim.weeks", "claim.accuracy"}
+
+
+_CONTEXT = st.text(st.sampled_from("的是我们你好请联系详情咨询。，！？、 【】"), max_size=12)
+"""Chinese prose around a claim: no digit, numeral or unit that could join it."""
+
+
+@given(before=_CONTEXT, after=_CONTEXT, week=st.integers(1, 40))
+def test_a_pregnancy_week_is_found_in_any_prose(before: str, after: str, week: int) -> None:
+    text = f"{before}怀孕{week}周{after}"
+    assert (f"{week}周", str(week)) in found(GestationalWeekRecognizer(), text)
+
+
+@given(before=_CONTEXT, after=_CONTEXT, percent=st.integers(90, 100))  # lower is no claim
+def test_an_accuracy_percentage_is_found_in_any_prose(
+    before: str, after: str, percent: int
+) -> None:
+    text = f"{before}准确率{percent}%{after}"
+    assert (f"{percent}%", str(percent)) in found(AccuracyClaimRecognizer(), text)

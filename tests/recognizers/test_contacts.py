@@ -216,3 +216,65 @@ def test_every_contact_signal_is_a_non_empty_span_inside_the_text(text: str) -> 
             assert signal.entity
             assert signal.pack is None
             assert signal.category.startswith("contact.")
+
+
+_CONTEXT = st.text(st.sampled_from("的是我们你好请联系详情咨询。，！？、 【】"), max_size=12)
+"""Chinese prose around an entity: no letter, digit or symbol that could join it."""
+
+
+@given(
+    before=_CONTEXT,
+    after=_CONTEXT,
+    block=st.sampled_from(["138", "139", "150", "158", "186", "199"]),
+    rest=st.integers(0, 99_999_999),
+)
+def test_a_mainland_mobile_is_found_whole_in_any_prose(
+    before: str, after: str, block: str, rest: int
+) -> None:
+    number = f"{block}{rest:08d}"
+    text = before + number + after
+    assert ("contact.phone", number, f"+86{number}") in found(PhoneRecognizer(), text)
+
+
+@given(
+    before=_CONTEXT,
+    after=_CONTEXT,
+    marker=st.sampled_from(["微信:", "加v:", "vx ", "微信号:", "加微", "wx="]),
+    letters=st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8),
+    tail=st.text("abcdefghijklmnopqrstuvwxyz0123456789_", max_size=6),
+    digits=st.integers(1, 9_999),
+)
+def test_a_wechat_id_after_a_marker_is_found_in_any_prose(
+    before: str, after: str, marker: str, letters: str, tail: str, digits: int
+) -> None:
+    handle = f"{letters}{tail}{digits}"[:20]
+    if len(handle) < 6:
+        handle = handle.ljust(6, "0")
+    text = before + marker + handle + after
+    assert ("contact.wechat", handle, handle) in found(HandleRecognizer(), text)
+
+
+_LABEL = st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=10)
+
+
+@given(
+    before=_CONTEXT,
+    after=_CONTEXT,
+    host=_LABEL,
+    tld=st.sampled_from(["com", "net", "hk", "cn"]),
+    path=_LABEL,
+)
+def test_a_link_is_found_with_host_and_path_in_any_prose(
+    before: str, after: str, host: str, tld: str, path: str
+) -> None:
+    link = f"https://{host}.{tld}/{path}"
+    expected = ("contact.url", link, f"{host}.{tld}/{path}")
+    assert expected in found(UrlRecognizer(), before + link + after)
+
+
+@given(before=_CONTEXT, after=_CONTEXT, local=_LABEL, host=_LABEL)
+def test_an_email_address_is_found_whole_in_any_prose(
+    before: str, after: str, local: str, host: str
+) -> None:
+    address = f"{local}@{host}.com"
+    assert ("contact.email", address, address) in found(EmailRecognizer(), before + address + after)

@@ -134,3 +134,21 @@ def test_price_matches_are_tried_only_where_one_can_begin_and_none_is_lost(text:
         return [(m.span(), m.groupdict()) for m in matches]
 
     assert spans(_digit_matches(text)) == spans(_PRICE.finditer(text))
+
+
+_CONTEXT = st.text(st.sampled_from("的是我们你好请联系详情咨询。，！？、 【】"), max_size=12)
+"""Chinese prose around a price: no digit, numeral, letter or currency that could join it."""
+
+
+@given(
+    before=_CONTEXT,
+    after=_CONTEXT,
+    amount=st.integers(100, 999_999),  # "1块" is a piece of something, not a price
+    unit=st.sampled_from([("元", "CNY"), ("块", "CNY"), ("港币", "HKD"), ("港元", "HKD")]),
+)
+def test_an_amount_with_its_currency_is_found_in_any_prose(
+    before: str, after: str, amount: int, unit: tuple[str, str]
+) -> None:
+    word, currency = unit
+    price = f"{amount}{word}"
+    assert (price, f"{currency} {amount}") in found(before + price + after)
