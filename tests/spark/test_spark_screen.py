@@ -167,3 +167,38 @@ def test_spark_scan_mistakes_are_usage_errors_and_all_rejected_json_is_counted(
     result = scan(str(null_texts), str(tmp_path / "j"), "--output-format", "json")
     assert result.exit_code == 3, result.output
     assert "read 2, decided 0, rejected 2" in result.output
+
+
+def test_spark_scan_on_a_local_master_runs_its_python_workers_on_redlines_interpreter(
+    tmp_path: Path, tiny_model_path: Path
+) -> None:
+    """Spark starts its Python workers with `python3` from PATH unless PYSPARK_PYTHON says
+    otherwise; for a local master that is rarely the interpreter redline is installed in. Run
+    in a fresh process (and JVM) with no PYSPARK_PYTHON and a `python3` on PATH that fails."""
+    import subprocess
+
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    for name in ("python3", "python"):
+        fake = shim / name
+        fake.write_text("#!/bin/sh\necho 'not the interpreter redline is in' >&2\nexit 1\n")
+        fake.chmod(0o755)
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("PYSPARK_PYTHON", "PYSPARK_DRIVER_PYTHON")
+    }
+    env["PATH"] = f"{shim}{os.pathsep}{env.get('PATH', '')}"
+    source, output = tmp_path / "in.jsonl", tmp_path / "screened"
+    rows = records()[:20]
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "redline.cli", "spark-scan", str(source), str(output),
+         "--master", "local[1]", "--model", str(tiny_model_path), "--output-format", "json"],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    written = [
+        json.loads(line)
+        for part in sorted(output.glob("part-*"))
+        for line in part.read_text(encoding="utf-8").splitlines()
+    ]
+    assert sorted(row["id"] for row in written) == sorted(row["id"] for row in rows)
