@@ -126,6 +126,28 @@ def test_broken_schemas_are_refused_with_the_field_named(record: object, reason:
         parse_submission(record)
 
 
+@pytest.mark.parametrize(
+    ("submission", "field"),
+    [
+        (event("PARTICIPANT_ENROLLED", _enrol("X\u00009"), day=5), "`payload.participant_id`"),
+        (event("SPECIMEN_USED", {"specimen_id": "S0", "quantity": "1"}, actor="a\u00001"),
+         "`actor_id`"),
+        (event("CORRECTION", {"corrects_seq": 1, "reason": "a typo\u0000"}), "`payload.reason`"),
+    ],
+)  # fmt: skip
+def test_a_nul_anywhere_in_an_event_is_refused_naming_the_field(
+    ledger: Ledger, submission: Submission, field: str
+) -> None:
+    """PostgreSQL stores no NUL: the event is refused before anything is written, on SQLite as
+    well, and the batch goes on past it (it was a database error that failed the batch)."""
+    before = ledger.size()
+    good = event("SPECIMEN_USED", {"specimen_id": "S0", "quantity": "1"}, day=5)
+    report = ledger.append([(1, submission), (2, good)], source="nul.jsonl")
+    assert [r.line for r in report.rejects] == [1]
+    assert report.rejects[0].reason.startswith(f"{field} holds a NUL character")
+    assert ledger.size() == before + 1
+
+
 def test_a_batch_keeps_going_past_bad_events_and_counts_add_up(ledger: Ledger) -> None:
     good = event("SPECIMEN_USED", {"specimen_id": "S0", "quantity": "1"}, day=5)
     bad = event("SPECIMEN_USED", {"specimen_id": "S404", "quantity": "1"}, day=5)

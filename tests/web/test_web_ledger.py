@@ -156,8 +156,10 @@ def test_callers_without_an_institution_token_are_refused(
         (lambda e: e.pop("actor_id"), "actor_id"),
         (lambda e: e["payload"].update(quantity=5.0), "quantity"),
         (lambda e: e.update(signature=e["signature"][::-1]), "signature"),
+        # PostgreSQL stores no NUL: this was a 500 there (and stored on SQLite)
+        (lambda e: e["payload"].update(specimen_id="S\u00001"), "specimen_id` holds a NUL"),
     ],
-    ids=["missing-field", "float", "bad-signature"],
+    ids=["missing-field", "float", "bad-signature", "nul"],
 )
 def test_a_bad_event_is_named_and_nothing_of_the_request_is_written(
     service: Service, inst_tokens: dict[str, str], spoil: Any, reason: str

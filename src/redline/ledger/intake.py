@@ -1,10 +1,12 @@
 """What intake checks before an event may enter the ledger, and the index it checks against.
 
 An event is refused (never half-written) when: a top-level field is missing or of the wrong type,
-the payload does not fit its type's schema, the institution is not registered, the signature is
-not the institution's, it names an entity the ledger does not know, or it declares an id that
-already exists. Violations of the law are *not* refused: institutions record what they did, and
-the rules find what was done without the approval it needed.
+a string anywhere in it holds NUL (U+0000: PostgreSQL cannot store it, so a ledger would accept
+on SQLite what it fails on there), the payload does not fit its type's schema, the institution
+is not registered, the signature is not the institution's, it names an entity the ledger does
+not know, or it declares an id that already exists. Violations of the law are *not* refused:
+institutions record what they did, and the rules find what was done without the approval it
+needed.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from redline.ledger import keys
 from redline.ledger.canonical import CanonicalError, canonical_json
 from redline.ledger.entry import Submission, signed_bytes_of
 from redline.ledger.events import SCHEMAS, SchemaError, item_ids, parse_time, validate_payload
+from redline.store.text import NUL_MESSAGE, nul_at
 
 TOP_LEVEL = ("event_type", "inst_id", "actor_id", "event_time", "payload")
 
@@ -54,6 +57,8 @@ def check_record(record: Any) -> bytes:
     for key in ("event_type", "inst_id", "actor_id", "event_time"):
         if not isinstance(record[key], str) or not record[key]:
             raise IntakeError(f"`{key}` must be a non-empty string")
+    if (where := nul_at(record)) is not None:
+        raise IntakeError(f"`{_field_path(where)}` {NUL_MESSAGE}")
     try:
         parse_time(record["event_time"])
     except ValueError as exc:
@@ -65,6 +70,17 @@ def check_record(record: Any) -> bytes:
         return canonical_json(record["payload"])
     except (SchemaError, CanonicalError) as exc:
         raise IntakeError(str(exc)) from None
+
+
+def _field_path(where: tuple[str | int, ...]) -> str:
+    """`payload.parties[0]` for ("payload", "parties", 0); a NUL in a key is shown escaped."""
+    text = ""
+    for step in where:
+        if isinstance(step, int):
+            text += f"[{step}]"
+        else:
+            text += ("." if text else "") + step.replace("\x00", "\\u0000")
+    return text
 
 
 @dataclass(frozen=True, slots=True)

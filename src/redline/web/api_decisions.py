@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response
 
 from redline.store.decisions import find_decisions, get_decision
 from redline.web.auth import Caller, token_caller
+from redline.web.schemas import NulFree
 from redline.web.services import Services, services
 
 router = APIRouter(prefix="/v1", tags=["decisions"])
@@ -27,7 +28,7 @@ def list_decisions(
     _caller: Annotated[Caller, Depends(token_caller("analyst"))],
     svc: Annotated[Services, Depends(services)],
     verdict: Literal["violating", "review", "allow"] | None = None,
-    pack: Annotated[str | None, Query(max_length=64)] = None,
+    pack: Annotated[str | None, Query(max_length=64), NulFree] = None,
     since: Annotated[datetime | None, Query(description="screened at or after (ISO 8601)")] = None,
     until: Annotated[datetime | None, Query(description="screened before (ISO 8601)")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -44,7 +45,7 @@ def list_decisions(
 
 @router.get("/decisions/{decision_id:path}", summary="One stored decision")
 def one_decision(
-    decision_id: str,
+    decision_id: Annotated[str, NulFree],
     _caller: Annotated[Caller, Depends(token_caller("analyst"))],
     svc: Annotated[Services, Depends(services)],
 ) -> Response:

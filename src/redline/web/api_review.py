@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 
 from redline.store import accounts, audit, review
 from redline.web.auth import Caller, token_caller
-from redline.web.schemas import ClaimIn, DecideIn
+from redline.web.schemas import ClaimIn, DecideIn, NulFree
 from redline.web.services import Services, services
 
 router = APIRouter(prefix="/v1", tags=["review"])
@@ -92,7 +92,7 @@ def decide(
 def audit_entries(
     _caller: Annotated[Caller, Depends(token_caller("analyst"))],
     svc: Annotated[Services, Depends(services)],
-    subject: Annotated[str | None, Query(max_length=256)] = None,
+    subject: Annotated[str | None, Query(max_length=256), NulFree] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     with svc.reading() as connection:

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query
 
 from redline.web.auth import Caller, token_caller
+from redline.web.schemas import NulFree
 from redline.web.services import Services, services
 
 router = APIRouter(prefix="/v1", tags=["rings"])
@@ -37,7 +38,7 @@ def rings(
 
 @router.get("/rings/{ring_id}", summary="One ring with its member records")
 def one_ring(
-    ring_id: str,
+    ring_id: Annotated[str, NulFree],
     _caller: Annotated[Caller, Depends(token_caller("analyst"))],
     svc: Annotated[Services, Depends(services)],
 ) -> dict[str, Any]:

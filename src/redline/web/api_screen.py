@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException
 
 from redline.store.decisions import ScreenedPost
+from redline.store.text import NUL_MESSAGE, holds_nul
 from redline.types import Post
 from redline.web.auth import bearer_caller
 from redline.web.schemas import MAX_ID_CHARS, BatchIn, PostIn
@@ -117,21 +118,10 @@ def _parse(body: bytes, svc: Services) -> tuple[list[PostToScreen], bool]:
             (("text",), "text", post.text),
             ((), "a field", post.meta),  # the post's other fields, stored with its decision
         ):
-            if _holds_nul(value):
-                _invalid((*where, *field), f"{label} holds a NUL character")
+            # PostgreSQL stores no NUL, and one in a shared commit would fail every request in it
+            if holds_nul(value):
+                _invalid((*where, *field), f"{label} {NUL_MESSAGE}")
     return batch, is_batch
-
-
-def _holds_nul(value: Any) -> bool:
-    """Whether a string anywhere in `value` holds U+0000: PostgreSQL stores none (in text or
-    JSON), and one in a shared commit would fail every request in it."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(item) for item in value)
-    return False
 
 
 async def screen_answer(svc: Services, authorization: str, body: bytes) -> bytes:

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Form, Request, Response
 from redline.store import accounts
 from redline.web.auth import browser_session, require_csrf
 from redline.web.render import page, redirect
+from redline.web.schemas import NulFree
 from redline.web.services import Services, services
 from redline.web.sessions import Session
 
@@ -42,7 +43,7 @@ def login(
     request: Request,
     svc: Annotated[Services, Depends(services)],
     session: Annotated[Session, Depends(browser_session)],
-    name: Annotated[str, Form(max_length=64)],
+    name: Annotated[str, Form(max_length=64), NulFree],
     password: Annotated[str, Form(max_length=1024)],
     csrf: Annotated[str, Form(max_length=128)] = "",
     next: Annotated[str, Form(max_length=2048)] = "/review",

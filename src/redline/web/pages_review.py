@@ -19,6 +19,7 @@ from redline.web.api_review import workable_statuses
 from redline.web.auth import Caller, browser_session, page_user, require_csrf
 from redline.web.highlight import runs
 from redline.web.render import page, redirect
+from redline.web.schemas import NulFree
 from redline.web.services import Services, services
 from redline.web.sessions import Session
 
@@ -73,7 +74,9 @@ def next_item(
 
 
 @router.get("/review/item")
-def item_page(request: Request, caller: Reviewer, svc: Svc, id: str) -> Response:
+def item_page(
+    request: Request, caller: Reviewer, svc: Svc, id: Annotated[str, NulFree]
+) -> Response:
     with svc.reading() as connection:
         stored = get_decision(connection, id)
         item = review.get_item(connection, id)
@@ -101,7 +104,7 @@ def claim_item(
     caller: Reviewer,
     svc: Svc,
     session: BrowserSession,
-    id: Annotated[str, Form(max_length=256)],
+    id: Annotated[str, Form(max_length=256), NulFree],
     csrf: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
     require_csrf(request, svc, session, csrf)
@@ -118,10 +121,10 @@ def decide_item(
     caller: Reviewer,
     svc: Svc,
     session: BrowserSession,
-    id: Annotated[str, Form(max_length=256)],
+    id: Annotated[str, Form(max_length=256), NulFree],
     action: Annotated[Literal["confirm", "dismiss", "escalate"], Form()],
     csrf: Annotated[str, Form(max_length=128)] = "",
-    note: Annotated[str, Form(max_length=2000)] = "",
+    note: Annotated[str, Form(max_length=2000), NulFree] = "",
     queue: Annotated[str, Form(max_length=16)] = "open",
 ) -> Response:
     """Record the action, then claim the next item of the same queue and show it."""

@@ -16,6 +16,7 @@ from redline.store import review
 from redline.web.api_rings import UNAVAILABLE
 from redline.web.auth import Caller, page_user
 from redline.web.render import page
+from redline.web.schemas import NulFree
 from redline.web.services import Services, services
 
 router = APIRouter(include_in_schema=False)
@@ -130,7 +131,9 @@ def rings_page(
 
 
 @router.get("/rings/{ring_id}")
-def ring_page(request: Request, _caller: Analyst, svc: Svc, ring_id: str) -> Response:
+def ring_page(
+    request: Request, _caller: Analyst, svc: Svc, ring_id: Annotated[str, NulFree]
+) -> Response:
     if not svc.rings.available:
         return _unavailable(request, svc)
     ring = svc.rings.get(ring_id)

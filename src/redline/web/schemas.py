@@ -4,7 +4,29 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic_core import PydanticCustomError
+
+from redline.store.text import NUL_MESSAGE, holds_nul
+
+
+def _refuse_nul(value: str | None) -> str | None:
+    if value is not None and holds_nul(value):
+        raise PydanticCustomError("nul_character", NUL_MESSAGE)
+    return value
+
+
+NulFree = AfterValidator(_refuse_nul)
+"""Annotated metadata for any text a request gives that is stored or looked up (a form field,
+a query or path parameter, a body field): a NUL in it is a 422 whose `loc` names the field,
+checked after the field's other constraints, before the handler runs (`store.text`)."""
 
 
 def _integer_id_as_text(value: Any) -> Any:
@@ -19,6 +41,7 @@ PostId = Annotated[
     str,
     BeforeValidator(_integer_id_as_text),
     StringConstraints(min_length=1, max_length=MAX_ID_CHARS),
+    NulFree,
 ]
 
 
@@ -42,4 +65,4 @@ class ClaimIn(BaseModel):
 class DecideIn(BaseModel):
     id: PostId
     action: Literal["confirm", "dismiss", "escalate"]
-    note: Annotated[str, StringConstraints(max_length=2000)] = ""
+    note: Annotated[str, StringConstraints(max_length=2000), NulFree] = ""
