@@ -6,20 +6,27 @@ what is read back through SQLAlchemy must be what the SQLAlchemy-level code woul
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from redline.store import review
 from redline.store.decisions import (
+    FEED_START,
     MAX_VALUES_ROWS,
+    FeedPosition,
     ScreenedPost,
     count_decisions,
+    feed,
     find_decisions,
     get_decision,
     insert_decisions,
+    store_decisions,
 )
+from redline.store.engine import create_engine
+from redline.store.migrate import upgrade
 
 
 def _screened(post_id: str, verdict: str, text: str = "t", meta: dict | None = None):
@@ -66,3 +73,84 @@ def test_a_bad_row_stores_nothing_of_its_batch(engine: Engine, count: int) -> No
     with engine.connect() as connection:
         assert count_decisions(connection) == (0, 0)
         assert review.queue(connection) == []
+
+
+def _store(connection: Connection, ids: list[str], at: datetime, verdict: str = "allow") -> None:
+    store_decisions(connection, [_screened(i, verdict) for i in ids], at)
+
+
+def _read_all(
+    connection: Connection, after: FeedPosition, limit: int, **filters: object
+) -> tuple[list[str], FeedPosition]:
+    """What a client following `feed`'s positions a page at a time reads, until a short page."""
+    seen: list[str] = []
+    while True:
+        found, after = feed(connection, after, limit=limit, **filters)
+        seen += [d.id for d in found]
+        if len(found) < limit:
+            return seen, after
+
+
+def test_feed_reads_each_decision_once_in_commit_order_whatever_its_time(engine: Engine) -> None:
+    """Screening times out of commit order (a later commit stamped earlier) change nothing."""
+    noon = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    commits = [(["b", "a"], noon), (["c"], noon - timedelta(hours=1)), (["e", "d"], noon)]
+    for ids, at in commits:
+        with engine.begin() as connection:
+            _store(connection, ids, at, "review" if "d" in ids else "allow")
+    with engine.connect() as connection:
+        seen, position = _read_all(connection, FEED_START, limit=2)
+        # by commit; within one commit the order is the database's (PostgreSQL: by id)
+        assert [sorted(seen[:2]), seen[2], sorted(seen[3:])] == [["a", "b"], "c", ["d", "e"]]
+        assert feed(connection, position) == ([], position)
+    with engine.begin() as connection:
+        _store(connection, ["f"], noon - timedelta(days=1))
+    with engine.begin() as connection:
+        _store(connection, ["g"], noon - timedelta(days=1), "violating")
+    with engine.connect() as connection:
+        assert _read_all(connection, position, limit=1)[0] == ["f", "g"]
+        flagged, moved = feed(connection, position, verdict="violating")
+        assert [d.id for d in flagged] == ["g"]
+        assert feed(connection, moved) == ([], moved)  # past what the filter left out too
+
+
+@pytest.fixture()
+def postgres_engine(postgres_url: str) -> Iterator[Engine]:
+    engine = create_engine(postgres_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.mark.parametrize("slow_first", [True, False], ids=["slow-began-first", "fast-began-first"])
+def test_feed_holds_back_what_an_open_transaction_can_still_put_before_it(
+    postgres_engine: Engine, slow_first: bool
+) -> None:
+    """PostgreSQL, two writers: one's commit is still on its way ("slow", stamped earlier) when
+    the other's ("fast", stamped later) is visible. A client polling with `since=` the last time
+    it saw gets "fast" and never "slow" (the bug); `feed` returns "fast" only once nothing can
+    come before it, so the client gets both, each once."""
+    noon = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    slow, fast = postgres_engine.connect(), postgres_engine.connect()
+    with postgres_engine.connect() as reader:
+        if not slow_first:  # "fast" takes its transaction id first, "slow" second
+            fast.begin()
+            _store(fast, ["fast"], noon + timedelta(seconds=1))
+        slow.begin()
+        _store(slow, ["slow"], noon)  # the earlier stamp, not committed yet
+        if slow_first:
+            fast.begin()
+            _store(fast, ["fast"], noon + timedelta(seconds=1))
+        fast.commit()
+        polled = find_decisions(reader, since=noon)
+        assert [d.id for d in polled] == ["fast"]  # what a client polling by time sees now
+        held, position = feed(reader)
+        assert [d.id for d in held] == ([] if slow_first else ["fast"])
+        slow.commit()
+        last_seen = polled[-1].screened_at
+        assert [d.id for d in find_decisions(reader, since=last_seen)] == ["fast"]  # "slow" lost
+        rest, position = feed(reader, position)
+        assert [d.id for d in held + rest] == (["slow", "fast"] if slow_first else ["fast", "slow"])
+        assert feed(reader, position) == ([], position)
+    slow.close()
+    fast.close()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 import pytest
 from web_service import FLAGGED_TEXTS, Service, make_service
 
 from redline.pipeline import Pipeline
-from redline.store.decisions import count_decisions
+from redline.store.decisions import ScreenedPost, count_decisions, store_decisions
 from redline.types import Post
 from redline.web.config import Limits
 
@@ -185,3 +186,84 @@ def test_health_and_openapi(service: Service) -> None:
     assert {"/v1/screen", "/v1/decisions", "/v1/review/decide", "/v1/rings"} <= set(
         document["paths"]
     )
+
+
+def _poll(service: Service, after: str, **query: object) -> tuple[list[str], str]:
+    """One poll the documented way: `after` the `next` of the previous answer."""
+    response = service.client.get(
+        "/v1/decisions", params={"after": after, **query}, headers=service.auth("analyst")
+    )
+    assert response.status_code == 200, response.text
+    return [d["id"] for d in response.json()["decisions"]], response.json()["next"]
+
+
+def _poll_all(service: Service, after: str, limit: int) -> tuple[list[str], str]:
+    seen: list[str] = []
+    while True:
+        found, after = _poll(service, after, limit=limit)
+        seen += found
+        if len(found) < limit:
+            return seen, after
+
+
+def _screen(service: Service, *ids: str) -> None:
+    posts = [{"id": i, "text": FLAGGED_TEXTS.get(i, "今天天气很好")} for i in ids]
+    response = service.client.post(
+        "/v1/screen", json={"posts": posts}, headers=service.auth("screener")
+    )
+    assert response.status_code == 200
+
+
+def test_polling_with_the_cursor_reads_each_decision_once(service: Service) -> None:
+    _screen(service, "ad-1", "p1")
+    _screen(service, "p2")
+    _screen(service, "ad-2", "p3", "p4")
+    seen, cursor = _poll_all(service, "", limit=2)
+    assert sorted(seen) == ["ad-1", "ad-2", "p1", "p2", "p3", "p4"]
+    assert sorted(seen[:2]) == ["ad-1", "p1"] and seen[2] == "p2"  # commit order
+    assert _poll(service, cursor) == ([], cursor)
+    _screen(service, "ad-3")
+    _screen(service, "p5")
+    assert _poll(service, cursor, verdict="allow")[0] == ["p5"]
+    assert _poll_all(service, cursor, limit=1)[0] == ["ad-3", "p5"]
+    analyst = service.auth("analyst")
+    bad = service.client.get("/v1/decisions", params={"after": "nonsense"}, headers=analyst)
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "after"]
+    both = service.client.get("/v1/decisions?after=&offset=2", headers=analyst)
+    assert both.status_code == 422 and both.json()["detail"][0]["loc"] == ["query", "offset"]
+    document = service.client.get("/openapi.json").json()
+    parameters = document["paths"]["/v1/decisions"]["get"]["parameters"]
+    described = {p["name"]: p.get("description", "") for p in parameters}
+    assert "not a polling cursor" in described["since"] and "next" in described["after"]
+
+
+def test_a_decision_committed_late_is_not_skipped_by_a_polling_client(
+    postgres_url: str, bare_pipeline: Pipeline
+) -> None:
+    """PostgreSQL: another worker's decision, screened first, is still committing when this
+    worker's later one is visible. A client that polled with `since=` the later one's time
+    never saw the earlier; one that follows `next` is given neither until both can be read."""
+    service = make_service(postgres_url, bare_pipeline)
+    engine = service.app.state.services.engine
+    with service.client:
+        _screen(service, "p0")
+        _, cursor = _poll(service, "")
+        other_worker = engine.connect()
+        committing = other_worker.begin()
+        earlier = datetime(2000, 1, 1, tzinfo=UTC)  # screened before anything here
+        post = ScreenedPost("x", {"id": "slow", "verdict": "review", "score": 0.5}, "token:t")
+        store_decisions(other_worker, [post], earlier)
+        _screen(service, "fast")
+        by_time = service.client.get("/v1/decisions", headers=service.auth("analyst")).json()
+        assert [d["id"] for d in by_time["decisions"]][-1] == "fast"  # "slow" not visible yet
+        held, cursor = _poll(service, cursor)
+        assert held == []  # "fast" waits for the transaction that began before it
+        committing.commit()
+        other_worker.close()
+        since = by_time["decisions"][-1]["screened_at"]
+        late = service.client.get(
+            "/v1/decisions", params={"since": since}, headers=service.auth("analyst")
+        ).json()
+        assert [d["id"] for d in late["decisions"]] == ["fast"]  # polling by time lost "slow"
+        assert _poll(service, cursor)[0] == ["slow", "fast"]
+    engine.dispose()

@@ -3,6 +3,12 @@
 Why insert-or-ignore: a platform retries a request it timed out on, and two server workers may
 screen the same post at once; the first write wins and every later one is a no-op, so a post id
 is never stored twice and never rewritten under a reviewer's feet.
+
+Why `feed` and not `screened_at` for a client that polls for new decisions: the time is taken
+before the commit, and commits become visible out of that order (each worker commits on two
+lanes, and there are several workers), so one committed after a later-stamped one would be
+behind the time a client last saw. `feed` reads in `cursor_key` order (revision 0005) and only
+up to where no row can still appear behind.
 """
 
 from __future__ import annotations
@@ -57,17 +63,21 @@ class StoredDecision:
         }
 
 
-_COLUMNS = tuple(decisions.c.keys())
-"""The table's columns in order; `_row` gives a post's values in this order, less the last."""
-_GIVEN = [column for column in decisions.c if column.name != "screened_at"]
+_COLUMNS = tuple(column.name for column in decisions.c if column.name != "cursor_key")
+"""The columns an insert gives, in order (`screened_at` last); `_row` gives a post's values in
+this order, less the last. `cursor_key` is the database's default on PostgreSQL, and on SQLite
+the insert's own subquery."""
+_GIVEN = [column for column in decisions.c if column.name not in ("screened_at", "cursor_key")]
 """The columns a batch gives row by row (`screened_at` is one value for the whole batch)."""
 _ARRAY_TYPES = {sa.String: "text[]", sa.Text: "text[]", sa.Float: "float8[]"}
 """PostgreSQL array type for each column type that `_POSTGRES_UNNEST` passes as an array."""
 
 SQLITE_INSERT = (
-    f"INSERT INTO decisions ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
-    "ON CONFLICT DO NOTHING"
+    f"INSERT INTO decisions ({', '.join(_COLUMNS)}, cursor_key) "
+    f"VALUES ({', '.join('?' * len(_COLUMNS))}, "
+    "(SELECT COALESCE(MAX(cursor_key), 0) + 1 FROM decisions)) ON CONFLICT DO NOTHING"
 )
+"""Inside the write transaction, and SQLite has one writer at a time: keys in commit order."""
 SQLITE_OPEN_ITEM = (
     "INSERT INTO review_items (decision_id, score, status, updated_at) VALUES (?, ?, 'open', ?)"
 )
@@ -247,8 +257,23 @@ def find_decisions(
     limit: int = 100,
     offset: int = 0,
 ) -> list[StoredDecision]:
-    """Stored decisions, oldest first, by verdict, pack and screening time [since, until)."""
-    query = sa.select(decisions)
+    """Stored decisions, oldest first, by verdict, pack and screening time [since, until).
+
+    Not for polling: a decision can become visible after one screened later (see `feed`).
+    """
+    query = _filtered(sa.select(decisions), verdict=verdict, pack=pack, since=since, until=until)
+    query = query.order_by(decisions.c.screened_at, decisions.c.id).limit(limit).offset(offset)
+    return [_decode(row) for row in connection.execute(query)]
+
+
+def _filtered(
+    query: sa.Select[Any],
+    *,
+    verdict: str | None,
+    pack: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> sa.Select[Any]:
     if verdict is not None:
         query = query.where(decisions.c.verdict == verdict)
     if pack is not None:
@@ -258,8 +283,68 @@ def find_decisions(
         query = query.where(decisions.c.screened_at >= since)
     if until is not None:
         query = query.where(decisions.c.screened_at < until)
-    query = query.order_by(decisions.c.screened_at, decisions.c.id).limit(limit).offset(offset)
-    return [_decode(row) for row in connection.execute(query)]
+    return query
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPosition:
+    """A place in the order `feed` reads: after the row with this `cursor_key` and id."""
+
+    key: int
+    id: str
+
+
+FEED_START = FeedPosition(-1, "")
+"""Before every row (keys are 0 or more)."""
+_POSTGRES_SETTLED = sa.literal_column("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+"""The oldest transaction still running (or the next to start): every one below it is over."""
+
+
+def _settled_end(connection: Connection) -> FeedPosition | None:
+    """The last row no other can ever come before: on PostgreSQL the last one written by a
+    transaction older than every transaction still running; on SQLite the last one."""
+    key, post_id = decisions.c.cursor_key, decisions.c.id
+    query = sa.select(key, post_id).order_by(key.desc(), post_id.desc()).limit(1)
+    if connection.dialect.name == "postgresql":
+        query = query.where(key < _POSTGRES_SETTLED)
+    row = connection.execute(query).first()
+    return FeedPosition(row.cursor_key, row.id) if row else None
+
+
+def feed(
+    connection: Connection,
+    after: FeedPosition = FEED_START,
+    *,
+    verdict: str | None = None,
+    pack: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 100,
+) -> tuple[list[StoredDecision], FeedPosition]:
+    """Stored decisions after `after` in `cursor_key` order, and the position to read on from.
+
+    Read on from the position returned and no decision is ever skipped or repeated: rows are
+    returned only up to the end of what is settled (`_settled_end`, read first; every row up to
+    it is visible to the second statement too), and nothing can later appear before that. A
+    decision whose transaction is still open, or on PostgreSQL one behind a transaction still
+    open, comes in a later call. The filters only choose which settled rows are returned: when
+    fewer than `limit` are, the position moves to the end of the settled rows all the same.
+    """
+    end = _settled_end(connection)  # the database compares ids, in its own collation
+    if end is None:
+        return [], after
+    at = sa.tuple_(decisions.c.cursor_key, decisions.c.id)
+    query = sa.select(decisions).where(
+        at > sa.tuple_(sa.literal(after.key, sa.BigInteger), sa.literal(after.id)),
+        at <= sa.tuple_(sa.literal(end.key, sa.BigInteger), sa.literal(end.id)),
+    )
+    query = _filtered(query, verdict=verdict, pack=pack, since=since, until=until)
+    rows = connection.execute(
+        query.order_by(decisions.c.cursor_key, decisions.c.id).limit(limit)
+    ).all()
+    if len(rows) < limit:
+        return [_decode(row) for row in rows], end
+    return [_decode(row) for row in rows], FeedPosition(rows[-1].cursor_key, rows[-1].id)
 
 
 def count_decisions(connection: Connection) -> tuple[int, int]:

@@ -58,6 +58,11 @@ decisions = sa.Table(
     sa.Column("meta", sa.Text, nullable=True),  # the post's other fields as JSON
     sa.Column("source", sa.String(128), nullable=False),  # who screened it: token:NAME
     sa.Column("screened_at", UtcDateTime, nullable=False, index=True),
+    # where the row sits in the order `GET /v1/decisions?after=` reads (revision 0005): on
+    # PostgreSQL the inserting transaction's id (the column default), on SQLite one more than
+    # the largest, given by the insert itself; 0 for rows stored before 0005 (`decisions.feed`)
+    sa.Column("cursor_key", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Index("ix_decisions_cursor_key_id", "cursor_key", "id"),
 )
 
 users = sa.Table(

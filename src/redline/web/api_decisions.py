@@ -1,19 +1,38 @@
-"""GET /v1/decisions: stored decisions filtered by verdict, pack and screening time."""
+"""GET /v1/decisions: stored decisions filtered by verdict, pack and screening time, and read in
+commit order with a cursor (`after`, `next`) by clients that poll for new ones."""
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
 
-from redline.store.decisions import find_decisions, get_decision
+from redline.store.decisions import (
+    FEED_START,
+    FeedPosition,
+    feed,
+    find_decisions,
+    get_decision,
+)
+from redline.store.text import holds_nul
 from redline.web.auth import Caller, token_caller
 from redline.web.schemas import NulFree
 from redline.web.services import Services, services
 
 router = APIRouter(prefix="/v1", tags=["decisions"])
+
+SINCE_HELP = (
+    "screened at or after (ISO 8601). A filter, not a polling cursor: a decision can be stored "
+    "after one screened later, so polling with the last time seen can miss one; poll with "
+    "`after` instead"
+)
+AFTER_HELP = (
+    "read in commit order after this cursor: empty for the first page, then the `next` of the "
+    "previous answer. Never skips or repeats a decision"
+)
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -23,22 +42,71 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
+def encode_cursor(position: FeedPosition) -> str:
+    """Opaque to clients, and URL-safe: they pass it back as it came."""
+    data = orjson.dumps([position.key, position.id])
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> FeedPosition:
+    """The position a cursor names ("" is the start); 422 naming `after` when it is not one."""
+    if not cursor:
+        return FEED_START
+    try:
+        key, post_id = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if type(key) is not int or not -1 <= key < 2**63 or type(post_id) is not str:
+            raise ValueError(cursor)
+        if holds_nul(post_id):
+            raise ValueError(cursor)
+    except (ValueError, TypeError):
+        detail = [{"loc": ["query", "after"], "msg": "not a cursor this service gave",
+                   "type": "value_error"}]  # fmt: skip
+        raise HTTPException(422, detail) from None
+    return FeedPosition(key, post_id)
+
+
 @router.get("/decisions", summary="Stored decisions, oldest first", responses={401: {}, 403: {}})
 def list_decisions(
     _caller: Annotated[Caller, Depends(token_caller("analyst"))],
     svc: Annotated[Services, Depends(services)],
     verdict: Literal["violating", "review", "allow"] | None = None,
     pack: Annotated[str | None, Query(max_length=64), NulFree] = None,
-    since: Annotated[datetime | None, Query(description="screened at or after (ISO 8601)")] = None,
+    since: Annotated[datetime | None, Query(description=SINCE_HELP)] = None,
     until: Annotated[datetime | None, Query(description="screened before (ISO 8601)")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, description="not with `after`")] = 0,
+    after: Annotated[str | None, Query(max_length=2048, description=AFTER_HELP)] = None,
 ) -> Response:
+    """Without `after`: decisions ordered by screening time, a page at a time by `offset`.
+
+    To follow new decisions, poll with `after`: start with `after=` (empty), then pass the
+    `next` of each answer, whether or not it held decisions. Decisions then come in the order
+    their commits became visible, each exactly once, and a decision whose commit is still in
+    flight (or, on PostgreSQL, is behind another write transaction still open) comes in a later
+    answer rather than never. `since`, `until`, `verdict` and `pack` still filter what is
+    returned, and `next` moves past what they leave out. Polling with `since` set to the last
+    `screened_at` seen is not safe: the time is taken before the commit, so a decision can
+    become visible after a later-stamped one and fall behind that time.
+    """
+    filters: dict[str, Any] = {
+        "verdict": verdict, "pack": pack, "since": _utc(since), "until": _utc(until),
+        "limit": limit,
+    }  # fmt: skip
+    if after is not None:
+        if offset:
+            detail = [{"loc": ["query", "offset"], "msg": "offset cannot be used with after",
+                       "type": "value_error"}]  # fmt: skip
+            raise HTTPException(422, detail)
+        start = decode_cursor(after)
+        with svc.reading() as connection:
+            found, position = feed(connection, start, **filters)
+        payload = {
+            "decisions": [d.to_dict() for d in found], "limit": limit,
+            "next": encode_cursor(position),
+        }  # fmt: skip
+        return Response(orjson.dumps(payload), media_type="application/json")
     with svc.reading() as connection:
-        found = find_decisions(
-            connection, verdict=verdict, pack=pack, since=_utc(since), until=_utc(until),
-            limit=limit, offset=offset,
-        )  # fmt: skip
+        found = find_decisions(connection, offset=offset, **filters)
     payload = {"decisions": [d.to_dict() for d in found], "limit": limit, "offset": offset}
     return Response(orjson.dumps(payload), media_type="application/json")
 
