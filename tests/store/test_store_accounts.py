@@ -99,15 +99,17 @@ def test_the_session_key_is_made_once_and_shared(engine: Engine) -> None:
 
 def test_logout_and_disabling_move_the_session_generation_on(engine: Engine) -> None:
     with engine.begin() as connection:
+        before = accounts.fresh_session_generation()
         ann = accounts.add_user(connection, "ann", "reviewer", "a long passphrase")
-        assert ann.session_generation == 0
-        assert accounts.end_sessions(connection, ann.id, 0)
-        assert not accounts.end_sessions(connection, ann.id, 0)  # a stale cookie ends nothing
-        assert accounts.get_user(connection, ann.id).session_generation == 1
+        first = ann.session_generation
+        assert before <= first <= accounts.fresh_session_generation()  # starts at the time
+        assert accounts.end_sessions(connection, ann.id, first)
+        assert not accounts.end_sessions(connection, ann.id, first)  # a stale cookie ends nothing
+        assert accounts.get_user(connection, ann.id).session_generation == first + 1
         accounts.update_user(connection, ann.id, role="analyst")  # read live: nothing to end
-        assert accounts.get_user(connection, ann.id).session_generation == 1
+        assert accounts.get_user(connection, ann.id).session_generation == first + 1
         accounts.update_user(connection, ann.id, active=False)
-        assert accounts.get_user(connection, ann.id).session_generation == 2
+        assert accounts.get_user(connection, ann.id).session_generation == first + 2
         accounts.update_user(connection, ann.id, active=True)
         accounts.update_user(connection, ann.id, active=True)
-        assert accounts.get_user(connection, ann.id).session_generation == 2
+        assert accounts.get_user(connection, ann.id).session_generation == first + 2

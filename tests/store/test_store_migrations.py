@@ -73,7 +73,11 @@ def columns(engine: Engine, table: str) -> set[str]:
         return {column["name"] for column in sa.inspect(connection).get_columns(table)}
 
 
-def test_0004_gives_existing_users_session_generation_0_and_round_trips(bare: Engine) -> None:
+def test_0004_gives_existing_users_a_fresh_generation_and_a_round_trip_revives_no_cookie(
+    bare: Engine,
+) -> None:
+    """Applied again after a downgrade, 0004 must not hand out a generation an ended cookie
+    holds (it did: every user went back to 0, and a cookie of before a logout matched again)."""
     upgrade(bare, "0003")
     with bare.begin() as connection:  # a user as 0003 stored one
         connection.execute(
@@ -85,12 +89,19 @@ def test_0004_gives_existing_users_session_generation_0_and_round_trips(bare: En
              "at": "2026-01-01 00:00:00"},
         )  # fmt: skip
     assert "session_generation" not in columns(bare, "users")
+    before = accounts.fresh_session_generation()
     assert upgrade(bare, "0004") == "0004"
     with bare.begin() as connection:
         old = accounts.authenticate(connection, "old", "a long passphrase")
-        assert old is not None and old.session_generation == 0
-        assert accounts.end_sessions(connection, old.id, 0)
-        assert accounts.get_user(connection, old.id).session_generation == 1
+        assert old is not None
+        ended = old.session_generation  # a cookie issued now holds it; logout ends it
+        assert ended >= before
+        for _ in range(3):  # logouts count up from it
+            assert accounts.end_sessions(
+                connection, old.id, accounts.get_user(connection, old.id).session_generation
+            )
+        counted = accounts.get_user(connection, old.id).session_generation
+        assert counted == ended + 3
     downgrade(bare, "0003")
     assert "session_generation" not in columns(bare, "users")
     with bare.connect() as connection:
@@ -99,7 +110,7 @@ def test_0004_gives_existing_users_session_generation_0_and_round_trips(bare: En
     upgrade(bare)
     assert current_revision(bare) == head_revision()
     with bare.connect() as connection:
-        assert accounts.get_user(connection, old.id).session_generation == 0
+        assert accounts.get_user(connection, old.id).session_generation > counted
 
 
 def test_0005_puts_existing_decisions_first_and_round_trips(bare: Engine) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -99,7 +100,7 @@ def add_user(connection: Connection, name: str, role: str, password: str) -> Use
     user_id = connection.execute(
         users.insert().values(
             name=name, role=role, password_hash=hasher.hash(password), active=True,
-            created_at=utcnow(), session_generation=0,
+            created_at=utcnow(), session_generation=fresh_session_generation(),
         ).returning(users.c.id)
     ).scalar_one()  # fmt: skip
     user = get_user(connection, user_id)
@@ -157,6 +158,15 @@ def update_user(
         # the caller's transaction rolls back: nobody would be left to manage users and tokens
         raise AccountError("at least one active admin must remain: promote another user first")
     return user
+
+
+def fresh_session_generation() -> int:
+    """A generation no cookie can hold yet: the time in milliseconds. Counting up from it, one
+    per logout or disabling, never reaches a later start: that would take more than one a
+    millisecond, and each needs a login (an argon2 check of tens of ms). So a user row given a
+    fresh one (a new user; every user when revision 0004 is applied again after a downgrade)
+    matches no cookie issued before."""
+    return time.time_ns() // 1_000_000
 
 
 def end_sessions(connection: Connection, user_id: int, generation: int) -> bool:

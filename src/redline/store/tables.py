@@ -75,7 +75,7 @@ users = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
     # a session cookie names the generation it was issued in; logging out moves it on (0004)
-    sa.Column("session_generation", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("session_generation", sa.BigInteger, nullable=False, server_default="0"),
 )
 
 api_tokens = sa.Table(
