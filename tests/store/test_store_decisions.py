@@ -20,13 +20,16 @@ from redline.store.decisions import (
     ScreenedPost,
     count_decisions,
     feed,
+    feed_epoch,
     find_decisions,
     get_decision,
     insert_decisions,
+    prepare_feed,
     store_decisions,
 )
 from redline.store.engine import create_engine
 from redline.store.migrate import upgrade
+from redline.store.tables import decisions
 
 
 def _screened(post_id: str, verdict: str, text: str = "t", meta: dict | None = None):
@@ -154,3 +157,33 @@ def test_feed_holds_back_what_an_open_transaction_can_still_put_before_it(
         assert feed(reader, position) == ([], position)
     slow.close()
     fast.close()
+
+
+def test_prepare_feed_renumbers_keys_another_cluster_wrote_under_a_new_epoch(
+    postgres_engine: Engine,
+) -> None:
+    """A database restored into another cluster keeps the old cluster's transaction ids as keys,
+    above this cluster's counter: new decisions sorted before them, and readers held them back
+    for good. `prepare_feed` (each server start) puts them first under a new epoch, and leaves
+    a database it can trust as it is."""
+    noon = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    with postgres_engine.begin() as connection:
+        _store(connection, ["a", "b"], noon)
+    prepare_feed(postgres_engine)
+    with postgres_engine.connect() as reader:
+        epoch = feed_epoch(reader)
+    prepare_feed(postgres_engine)  # nothing to renumber: same epoch, cursors stay good
+    with postgres_engine.begin() as connection:
+        assert feed_epoch(connection) == epoch
+        # what a restore leaves: keys of transactions this cluster has not reached yet
+        connection.execute(decisions.update().values(cursor_key=decisions.c.cursor_key + 10**9))
+    with postgres_engine.begin() as connection:
+        _store(connection, ["new"], noon)
+    with postgres_engine.connect() as reader:
+        assert [d.id for d in feed(reader)[0]] == ["new"]  # "a" and "b" held back: the bug
+    prepare_feed(postgres_engine)
+    with postgres_engine.connect() as reader:
+        assert feed_epoch(reader) != epoch  # old cursors are refused, not trusted
+        found, position = feed(reader)
+        assert [d.id for d in found] == ["a", "b", "new"]
+        assert feed(reader, position) == ([], position)

@@ -9,7 +9,14 @@ import pytest
 from web_service import FLAGGED_TEXTS, Service, make_service
 
 from redline.pipeline import Pipeline
-from redline.store.decisions import ScreenedPost, count_decisions, store_decisions
+from redline.store.decisions import (
+    FEED_EPOCH,
+    ScreenedPost,
+    count_decisions,
+    prepare_feed,
+    store_decisions,
+)
+from redline.store.tables import server_settings
 from redline.types import Post
 from redline.web.config import Limits
 
@@ -235,6 +242,29 @@ def test_polling_with_the_cursor_reads_each_decision_once(service: Service) -> N
     parameters = document["paths"]["/v1/decisions"]["get"]["parameters"]
     described = {p["name"]: p.get("description", "") for p in parameters}
     assert "not a polling cursor" in described["since"] and "next" in described["after"]
+
+
+def test_a_cursor_of_an_earlier_numbering_answers_410_and_the_client_starts_again(
+    service: Service,
+) -> None:
+    """When the keys are renumbered (revision 0005 applied again deletes the epoch, as does
+    `prepare_feed` on keys another cluster wrote), a cursor of before could skip decisions: it
+    is refused with 410, and polling from `after=` reads every decision once."""
+    _screen(service, "p1", "p2")
+    seen, cursor = _poll_all(service, "", limit=10)
+    engine = service.app.state.services.engine
+    with engine.begin() as connection:  # what 0005's upgrade does to the epoch
+        connection.execute(server_settings.delete().where(server_settings.c.name == FEED_EPOCH))
+    prepare_feed(engine)  # the next start
+    _screen(service, "p3")
+    stale = service.client.get(
+        "/v1/decisions", params={"after": cursor}, headers=service.auth("analyst")
+    )
+    assert stale.status_code == 410, stale.text
+    assert "start again" in stale.json()["detail"]
+    assert sorted(_poll_all(service, "", limit=10)[0]) == sorted([*seen, "p3"])
+    document = service.client.get("/openapi.json").json()
+    assert "410" in document["paths"]["/v1/decisions"]["get"]["responses"]
 
 
 def test_a_decision_committed_late_is_not_skipped_by_a_polling_client(

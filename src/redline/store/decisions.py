@@ -14,6 +14,7 @@ up to where no row can still appear behind.
 from __future__ import annotations
 
 import functools
+import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,9 +22,10 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Dialect, Engine
 
-from redline.store.tables import decisions, utcnow
+from redline.store.tables import decisions, server_settings, utcnow
 
 FLAGGED = ("violating", "review")
 """Verdicts that open a review item; `allow` never reaches the queue."""
@@ -309,6 +311,56 @@ def _settled_end(connection: Connection) -> FeedPosition | None:
         query = query.where(key < _POSTGRES_SETTLED)
     row = connection.execute(query).first()
     return FeedPosition(row.cursor_key, row.id) if row else None
+
+
+FEED_EPOCH = "feed_epoch"
+"""The `server_settings` row naming the current numbering of `cursor_key`: a cursor carries
+it, and one from another numbering cannot be trusted (it would skip or repeat decisions)."""
+_POSTGRES_UNISSUED = "pg_snapshot_xmax(pg_current_snapshot())::text::bigint"
+"""The first transaction id not yet handed out: no key written here can be this or above."""
+
+
+def prepare_feed(engine: Engine) -> None:
+    """Before serving: renumber keys this database could not have written, and make sure the
+    feed has an epoch (a new one whenever the numbering changed).
+
+    Keys can stop meaning commit order in two ways: revision 0005 applied again after a
+    downgrade sets every key to 0 and new ones start over (it deletes the epoch), and on
+    PostgreSQL a database restored into another cluster keeps the old cluster's transaction ids,
+    above this cluster's counter: new decisions would sort before them and readers would hold
+    them back for good. Such keys become 0 (first, by id) under a new epoch, and a client
+    holding a cursor of the old one is told to start again (`GET /v1/decisions` answers 410)
+    rather than silently missing decisions. Two workers may run this at once: the second finds
+    nothing left to renumber and the first one's epoch in place.
+    """
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            renumbered = connection.execute(
+                decisions.update()
+                .where(decisions.c.cursor_key >= sa.literal_column(_POSTGRES_UNISSUED))
+                .values(cursor_key=0)
+            ).rowcount
+            if renumbered:
+                connection.execute(
+                    server_settings.delete().where(server_settings.c.name == FEED_EPOCH)
+                )
+        exists = connection.execute(
+            sa.select(server_settings.c.name).where(server_settings.c.name == FEED_EPOCH)
+        ).first()
+        if exists is None:
+            dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+            connection.execute(
+                dialect.insert(server_settings)
+                .values(name=FEED_EPOCH, value=secrets.token_hex(8))
+                .on_conflict_do_nothing()
+            )
+
+
+def feed_epoch(connection: Connection) -> str:
+    """The current numbering of the feed (`prepare_feed` made it before serving)."""
+    return connection.execute(
+        sa.select(server_settings.c.value).where(server_settings.c.name == FEED_EPOCH)
+    ).scalar_one()
 
 
 def feed(

@@ -1,5 +1,5 @@
 """GET /v1/decisions: stored decisions filtered by verdict, pack and screening time, and read in
-commit order with a cursor (`after`, `next`) by clients that poll for new ones."""
+the order they were written, with a cursor (`after`, `next`), by clients that poll for new ones."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from redline.store.decisions import (
     FEED_START,
     FeedPosition,
     feed,
+    feed_epoch,
     find_decisions,
     get_decision,
 )
@@ -30,8 +31,10 @@ SINCE_HELP = (
     "`after` instead"
 )
 AFTER_HELP = (
-    "read in commit order after this cursor: empty for the first page, then the `next` of the "
-    "previous answer. Never skips or repeats a decision"
+    "read after this cursor, in the order decisions were written (SQLite: commit order; "
+    "PostgreSQL: the order their transactions began, each once all older ones ended): empty for "
+    "the first page, then the `next` of the previous answer. Never skips or repeats a decision; "
+    "410 when the stored decisions were renumbered: start again with an empty one"
 )
 
 
@@ -42,30 +45,44 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def encode_cursor(position: FeedPosition) -> str:
+def encode_cursor(epoch: str, position: FeedPosition) -> str:
     """Opaque to clients, and URL-safe: they pass it back as it came."""
-    data = orjson.dumps([position.key, position.id])
+    data = orjson.dumps([epoch, position.key, position.id])
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> FeedPosition:
-    """The position a cursor names ("" is the start); 422 naming `after` when it is not one."""
+def decode_cursor(cursor: str, epoch: str) -> FeedPosition:
+    """The position a cursor names ("" is the start); 422 naming `after` when it is not one,
+    410 when it is one of another numbering of the feed (`store.decisions.prepare_feed`)."""
     if not cursor:
         return FEED_START
     try:
-        key, post_id = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if type(key) is not int or not -1 <= key < 2**63 or type(post_id) is not str:
+        data = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        given, key, post_id = data
+        if type(given) is not str or type(key) is not int or type(post_id) is not str:
             raise ValueError(cursor)
-        if holds_nul(post_id):
+        if not -1 <= key < 2**63 or holds_nul(post_id):
             raise ValueError(cursor)
     except (ValueError, TypeError):
         detail = [{"loc": ["query", "after"], "msg": "not a cursor this service gave",
                    "type": "value_error"}]  # fmt: skip
         raise HTTPException(422, detail) from None
+    if given != epoch:
+        raise HTTPException(410, STALE_CURSOR)
     return FeedPosition(key, post_id)
 
 
-@router.get("/decisions", summary="Stored decisions, oldest first", responses={401: {}, 403: {}})
+STALE_CURSOR = (
+    "this cursor is from before the stored decisions were renumbered (the schema migrated again "
+    "or the database moved to another server): start again with after= (empty)"
+)
+
+
+@router.get(
+    "/decisions",
+    summary="Stored decisions, oldest first",
+    responses={401: {}, 403: {}, 410: {"description": STALE_CURSOR}},
+)
 def list_decisions(
     _caller: Annotated[Caller, Depends(token_caller("analyst"))],
     svc: Annotated[Services, Depends(services)],
@@ -80,10 +97,11 @@ def list_decisions(
     """Without `after`: decisions ordered by screening time, a page at a time by `offset`.
 
     To follow new decisions, poll with `after`: start with `after=` (empty), then pass the
-    `next` of each answer, whether or not it held decisions. Decisions then come in the order
-    their commits became visible, each exactly once, and a decision whose commit is still in
+    `next` of each answer, whether or not it held decisions. Decisions then come each exactly
+    once, in the order they were written (`AFTER_HELP`), and a decision whose commit is still in
     flight (or, on PostgreSQL, is behind another write transaction still open) comes in a later
-    answer rather than never. `since`, `until`, `verdict` and `pack` still filter what is
+    answer rather than never. A cursor from before the decisions were renumbered answers 410:
+    the client starts again. `since`, `until`, `verdict` and `pack` still filter what is
     returned, and `next` moves past what they leave out. Polling with `since` set to the last
     `screened_at` seen is not safe: the time is taken before the commit, so a decision can
     become visible after a later-stamped one and fall behind that time.
@@ -97,12 +115,12 @@ def list_decisions(
             detail = [{"loc": ["query", "offset"], "msg": "offset cannot be used with after",
                        "type": "value_error"}]  # fmt: skip
             raise HTTPException(422, detail)
-        start = decode_cursor(after)
         with svc.reading() as connection:
-            found, position = feed(connection, start, **filters)
+            epoch = feed_epoch(connection)
+            found, position = feed(connection, decode_cursor(after, epoch), **filters)
         payload = {
             "decisions": [d.to_dict() for d in found], "limit": limit,
-            "next": encode_cursor(position),
+            "next": encode_cursor(epoch, position),
         }  # fmt: skip
         return Response(orjson.dumps(payload), media_type="application/json")
     with svc.reading() as connection:

@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from redline.store.decisions import prepare_feed
 from redline.store.engine import create_engine
 from redline.store.migrate import ensure_current, upgrade
 from redline.store.settings import session_key
@@ -79,6 +80,7 @@ def create_app(
         upgrade(engine)
     else:
         ensure_current(engine)
+    prepare_feed(engine)
     key = os.environ.get("REDLINE_SECRET_KEY")
     templates = Jinja2Templates(directory=str(PACKAGE_DIR / "templates"))
     svc = Services(

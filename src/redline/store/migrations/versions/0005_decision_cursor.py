@@ -12,7 +12,9 @@ can appear behind a position a reader has been given (`store.decisions.feed`):
 - SQLite: one more than the largest key, given by the insert itself inside the write
   transaction. SQLite has one writer at a time, so keys are in commit order.
 
-Rows stored before this revision get 0: they come first, in id order.
+Rows stored before this revision get 0: they come first, in id order. A cursor carries the
+feed's epoch (`server_settings.feed_epoch`), which this revision deletes so that the next start
+makes a new one: applied again after a downgrade, it voids the cursors of the earlier pass.
 
 Revision ID: 0005
 Revises: 0004
@@ -38,6 +40,9 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":  # rows already there keep 0
         op.execute(f"ALTER TABLE decisions ALTER COLUMN cursor_key SET DEFAULT {POSTGRESQL_KEY}")
     op.create_index("ix_decisions_cursor_key_id", "decisions", ["cursor_key", "id"])
+    # keys start over: cursors handed out before (an earlier pass through 0005) are void, and
+    # `store.decisions.prepare_feed` makes a new epoch to tell their holders so
+    op.execute("DELETE FROM server_settings WHERE name = 'feed_epoch'")
 
 
 def downgrade() -> None:
