@@ -169,12 +169,14 @@ def test_spark_scan_mistakes_are_usage_errors_and_all_rejected_json_is_counted(
     assert "read 2, decided 0, rejected 2" in result.output
 
 
-def test_spark_scan_on_a_local_master_runs_its_python_workers_on_redlines_interpreter(
-    tmp_path: Path, tiny_model_path: Path
+@pytest.mark.parametrize("master", [["--master", "local[1]"], []], ids=["local[1]", "no-master"])
+def test_spark_scan_run_locally_runs_its_python_workers_on_redlines_interpreter(
+    tmp_path: Path, tiny_model_path: Path, master: list[str]
 ) -> None:
     """Spark starts its Python workers with `python3` from PATH unless PYSPARK_PYTHON says
-    otherwise; for a local master that is rarely the interpreter redline is installed in. Run
-    in a fresh process (and JVM) with no PYSPARK_PYTHON and a `python3` on PATH that fails."""
+    otherwise; on this machine (a local master, or none outside spark-submit: local[*]) that is
+    rarely the interpreter redline is installed in. Run in a fresh process (and JVM) with no
+    PYSPARK_PYTHON and a `python3` on PATH that fails."""
     import subprocess
 
     shim = tmp_path / "bin"
@@ -183,16 +185,15 @@ def test_spark_scan_on_a_local_master_runs_its_python_workers_on_redlines_interp
         fake = shim / name
         fake.write_text("#!/bin/sh\necho 'not the interpreter redline is in' >&2\nexit 1\n")
         fake.chmod(0o755)
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("PYSPARK_PYTHON", "PYSPARK_DRIVER_PYTHON")
-    }
+    dropped = ("PYSPARK_PYTHON", "PYSPARK_DRIVER_PYTHON", "PYSPARK_GATEWAY_PORT")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env["PATH"] = f"{shim}{os.pathsep}{env.get('PATH', '')}"
     source, output = tmp_path / "in.jsonl", tmp_path / "screened"
     rows = records()[:20]
     source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "redline.cli", "spark-scan", str(source), str(output),
-         "--master", "local[1]", "--model", str(tiny_model_path), "--output-format", "json"],
+        [sys.executable, "-m", "redline.cli", "spark-scan", str(source), str(output), *master,
+         "--model", str(tiny_model_path), "--output-format", "json"],
         env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]

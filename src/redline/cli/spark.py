@@ -30,7 +30,9 @@ def spark_scan(
     ] = "parquet",
     master: Annotated[
         str | None,
-        typer.Option(help="Spark master, e.g. local[*]; default: what spark-submit set"),
+        typer.Option(
+            help="Spark master, e.g. local[*]; default: what spark-submit set, else local[*]"
+        ),
     ] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing output folder")] = False,
     batch_rows: Annotated[int, typer.Option(min=1, help="Records screened per batch")] = 2000,
@@ -52,8 +54,8 @@ def spark_scan(
     builder = SparkSession.builder.appName("redline spark-scan")
     if master:
         builder = builder.master(master)
-        if master.startswith("local"):  # its Python workers are this interpreter, with redline
-            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    if _runs_locally(master):  # its Python workers are this interpreter, the one with redline
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     spark = builder.getOrCreate()
     reader = spark.read.format(fmt)
     if fmt == "csv":
@@ -94,3 +96,12 @@ def _format_of(path: str) -> str:
     if name.endswith((".csv", ".csv.gz")):
         return "csv"
     return "parquet"
+
+
+def _runs_locally(master: str | None) -> bool:
+    """Whether Spark will run on this machine: a local master, or none given outside
+    spark-submit (which hands the driver its gateway), where PySpark starts local[*]. Spark
+    starts Python workers with `python3` from PATH unless PYSPARK_PYTHON names one."""
+    if master:
+        return master.startswith("local")
+    return "PYSPARK_GATEWAY_PORT" not in os.environ
