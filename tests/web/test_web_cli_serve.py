@@ -122,3 +122,58 @@ def test_serve_hands_its_durability_to_the_workers_app(
         os.environ.update(saved)
     assert result.exit_code == 0, result.output
     assert seen == {"durable": "all"}
+
+
+def test_user_set_changes_role_access_and_password_and_ends_sessions(db_url: str) -> None:
+    def add(name: str, role: str) -> None:
+        done = invoke("user", "add", name, "--role", role, "--db", db_url,
+                      "--password-stdin", stdin="long enough pw\n")  # fmt: skip
+        assert done.exit_code == 0, done.output
+
+    add("root", "admin")
+    add("ann", "reviewer")
+    engine = create_engine(db_url)
+
+    def ann() -> accounts.User:
+        with engine.connect() as connection:
+            user = accounts.user_named(connection, "ann")
+        assert user is not None
+        return user
+
+    first = ann().session_generation
+    assert invoke("user", "set", "ann", "--role", "analyst", "--db", db_url).exit_code == 0
+    assert ann().role == "analyst" and ann().session_generation == first  # read live
+    assert invoke("user", "set", "ann", "--disable", "--db", db_url).exit_code == 0
+    assert not ann().active and ann().session_generation == first + 1
+    assert invoke("user", "set", "ann", "--enable", "--db", db_url).exit_code == 0
+    assert ann().active
+    changed = invoke("user", "set", "ann", "--password-stdin", "--db", db_url,
+                     stdin="a brand new passphrase\n")  # fmt: skip
+    assert changed.exit_code == 0, changed.output
+    assert ann().session_generation == first + 2  # whoever knew the old one is logged out
+    with engine.connect() as connection:
+        assert accounts.authenticate(connection, "ann", "a brand new passphrase") is not None
+        assert accounts.authenticate(connection, "ann", "long enough pw") is None
+        entries = connection.execute(
+            sa.select(audit_log.c.action, audit_log.c.details).order_by(audit_log.c.seq)
+        ).all()
+    updates = [json.loads(details) for action, details in entries if action == "user.update"]
+    assert updates == [
+        {"role": "analyst", "active": True},
+        {"role": "analyst", "active": False},
+        {"role": "analyst", "active": True},
+        {"role": "analyst", "active": True, "password": "set"},
+    ]  # never the password itself
+    refused = {
+        "unknown": invoke("user", "set", "bob", "--role", "admin", "--db", db_url),
+        "nothing": invoke("user", "set", "ann", "--db", db_url),
+        "short": invoke("user", "set", "ann", "--password-stdin", "--db", db_url, stdin="short\n"),
+        "last admin": invoke("user", "set", "root", "--role", "reviewer", "--db", db_url),
+    }
+    assert {why: done.exit_code for why, done in refused.items()} == dict.fromkeys(refused, 2)
+    assert "at least one active admin" in refused["last admin"].output
+    with engine.connect() as connection:
+        root = accounts.user_named(connection, "root")
+        assert root is not None and root.role == "admin"  # nothing of a refusal written
+        assert accounts.authenticate(connection, "ann", "a brand new passphrase") is not None
+    engine.dispose()

@@ -189,6 +189,57 @@ def user_add(
     typer.echo(f"added {user.name} ({user.role})")
 
 
+@user_app.command("set")
+def user_set(
+    name: Annotated[str, typer.Argument(help="Login name")],
+    db: DbOption = DEFAULT_DB,
+    role: Annotated[
+        str | None, typer.Option("--role", help="New role: reviewer, analyst or admin")
+    ] = None,
+    active: Annotated[
+        bool | None, typer.Option("--enable/--disable", help="Let the person log in, or not")
+    ] = None,
+    password: Annotated[
+        bool, typer.Option("--password", help="Set a new password (prompted)")
+    ] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Set a new password read from stdin.")
+    ] = False,
+) -> None:
+    """Change a person's role, disable or enable them, or set a new password (which, like
+    disabling, ends their sessions). At least one active admin always remains."""
+    from redline.store import accounts, audit
+
+    if role is None and active is None and not (password or password_stdin):
+        raise usage_error("nothing to change: give --role, --enable/--disable or --password")
+    new_password = None
+    if password_stdin:
+        new_password = sys.stdin.readline().rstrip("\r\n")
+    elif password:
+        new_password = typer.prompt("new password", hide_input=True, confirmation_prompt=True)
+    from redline.store.engine import missing_sqlite_file
+
+    if (missing := missing_sqlite_file(db)) is not None:  # no users there, and none to create
+        raise usage_error(f"no database at {missing}")
+    engine = _engine(db)
+    try:
+        with engine.begin() as connection:
+            user = accounts.user_named(connection, name)
+            if user is None:
+                raise accounts.AccountError(f"no user named {name!r}")
+            if role is not None or active is not None:
+                user = accounts.update_user(connection, user.id, role=role, active=active)
+            details: dict[str, object] = {"role": user.role, "active": user.active}
+            if new_password is not None:
+                user = accounts.set_password(connection, user.id, new_password)
+                details["password"] = "set"
+            audit.append(connection, _cli_actor(), "user.update", user.principal, details)
+    except accounts.AccountError as exc:
+        raise usage_error(str(exc)) from None
+    state = "active" if user.active else "disabled"
+    typer.echo(f"updated {user.name} ({user.role}, {state})")
+
+
 @token_app.command("create")
 def token_create(
     name: Annotated[str, typer.Argument(help="What the token is for (unique)")],

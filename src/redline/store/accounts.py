@@ -89,12 +89,15 @@ def _user(row: sa.Row) -> User:  # type: ignore[type-arg]
     return User(row.id, row.name, row.role, row.active, row.created_at, row.session_generation)
 
 
+MIN_PASSWORD_CHARS = 8
+
+
 def add_user(connection: Connection, name: str, role: str, password: str) -> User:
     _check_name(name)
     if role not in USER_ROLES:
         raise AccountError(f"role must be one of {', '.join(USER_ROLES)}, not {role!r}")
-    if len(password) < 8:
-        raise AccountError("a password needs at least 8 characters")
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise AccountError(f"a password needs at least {MIN_PASSWORD_CHARS} characters")
     if connection.execute(sa.select(users.c.id).where(users.c.name == name)).first():
         raise AccountError(f"user {name!r} exists already")
     user_id = connection.execute(
@@ -111,6 +114,31 @@ def add_user(connection: Connection, name: str, role: str, password: str) -> Use
 def get_user(connection: Connection, user_id: int) -> User | None:
     row = connection.execute(sa.select(users).where(users.c.id == user_id)).first()
     return _user(row) if row else None
+
+
+def user_named(connection: Connection, name: str) -> User | None:
+    row = connection.execute(sa.select(users).where(users.c.name == name)).first()
+    return _user(row) if row else None
+
+
+def set_password(connection: Connection, user_id: int, password: str) -> User:
+    """A new password; it ends every session of the user (whoever knew the old one may hold
+    one), so they log in again with it."""
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise AccountError(f"a password needs at least {MIN_PASSWORD_CHARS} characters")
+    moved = connection.execute(
+        users.update()
+        .where(users.c.id == user_id)
+        .values(
+            password_hash=hasher.hash(password),
+            session_generation=users.c.session_generation + 1,
+        )
+    ).rowcount
+    if not moved:
+        raise AccountError(f"no user with id {user_id}")
+    user = get_user(connection, user_id)
+    assert user is not None
+    return user
 
 
 def list_users(connection: Connection) -> list[User]:
