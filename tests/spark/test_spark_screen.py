@@ -203,3 +203,26 @@ def test_spark_scan_run_locally_runs_its_python_workers_on_redlines_interpreter(
         for line in part.read_text(encoding="utf-8").splitlines()
     ]
     assert sorted(row["id"] for row in written) == sorted(row["id"] for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("defaults", "local"), [("", True), ("spark.master spark://127.0.0.1:7\n", False)]
+)
+def test_with_no_master_given_spark_scan_asks_spark_where_it_will_run(
+    tmp_path: Path, defaults: str, local: bool
+) -> None:
+    """No --master: Spark takes spark-submit's, then spark-defaults.conf's, then local[*].
+    Only a local run gets redline's interpreter for its workers: a cluster's executors are
+    other machines, where that path means nothing."""
+    import subprocess
+
+    (tmp_path / "spark-defaults.conf").write_text(defaults, encoding="utf-8")
+    dropped = ("PYSPARK_GATEWAY_PORT", "PYSPARK_SUBMIT_ARGS", "SPARK_CONF_DIR")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env["SPARK_CONF_DIR"] = str(tmp_path)
+    probe = "from redline.cli.spark import _runs_locally; print(_runs_locally(None))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[-1] == str(local)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
+import orjson
 import pytest
 from web_service import FLAGGED_TEXTS, Service, make_service
 
@@ -253,16 +255,24 @@ def test_a_cursor_of_an_earlier_numbering_answers_410_and_the_client_starts_agai
     _screen(service, "p1", "p2")
     seen, cursor = _poll_all(service, "", limit=10)
     engine = service.app.state.services.engine
-    with engine.begin() as connection:  # what 0005's upgrade does to the epoch
+    analyst = service.auth("analyst")
+    with engine.begin() as connection:  # 0005 applied again under the running service
         connection.execute(server_settings.delete().where(server_settings.c.name == FEED_EPOCH))
-    prepare_feed(engine)  # the next start
     _screen(service, "p3")
-    stale = service.client.get(
-        "/v1/decisions", params={"after": cursor}, headers=service.auth("analyst")
-    )
-    assert stale.status_code == 410, stale.text
+    stale = service.client.get("/v1/decisions", params={"after": cursor}, headers=analyst)
+    assert stale.status_code == 410, stale.text  # not a 500 for the missing epoch
     assert "start again" in stale.json()["detail"]
     assert sorted(_poll_all(service, "", limit=10)[0]) == sorted([*seen, "p3"])
+    _, current = _poll(service, "")
+    with engine.begin() as connection:  # and at the next start, after 0005 again
+        connection.execute(server_settings.delete().where(server_settings.c.name == FEED_EPOCH))
+    prepare_feed(engine)
+    again = service.client.get("/v1/decisions", params={"after": current}, headers=analyst)
+    assert again.status_code == 410, again.text
+    # a cursor from before cursors named their numbering ([key, id]) is one of another numbering
+    old_style = base64.urlsafe_b64encode(orjson.dumps([0, "p1"])).decode().rstrip("=")
+    older = service.client.get("/v1/decisions", params={"after": old_style}, headers=analyst)
+    assert older.status_code == 410, older.text
     document = service.client.get("/openapi.json").json()
     assert "410" in document["paths"]["/v1/decisions"]["get"]["responses"]
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from redline.cli import app
 from redline.store import accounts, review
-from redline.store.decisions import ScreenedPost, store_decisions
+from redline.store.decisions import ScreenedPost, feed_epoch, prepare_feed, store_decisions
 from redline.store.engine import create_engine
 from redline.store.migrate import head_revision
 from redline.store.tables import audit_log
@@ -169,11 +169,33 @@ def test_user_set_changes_role_access_and_password_and_ends_sessions(db_url: str
         "nothing": invoke("user", "set", "ann", "--db", db_url),
         "short": invoke("user", "set", "ann", "--password-stdin", "--db", db_url, stdin="short\n"),
         "last admin": invoke("user", "set", "root", "--role", "reviewer", "--db", db_url),
-    }
+        "two passwords": invoke("user", "set", "ann", "--password", "--password-stdin",
+                                "--db", db_url, stdin="a third passphrase\n"),
+        "prompt for nobody": invoke("user", "set", "bob", "--password", "--db", db_url,
+                                    stdin="a third passphrase\na third passphrase\n"),
+    }  # fmt: skip
     assert {why: done.exit_code for why, done in refused.items()} == dict.fromkeys(refused, 2)
     assert "at least one active admin" in refused["last admin"].output
+    assert "password" not in refused["prompt for nobody"].output  # refused before asking
     with engine.connect() as connection:
         root = accounts.user_named(connection, "root")
         assert root is not None and root.role == "admin"  # nothing of a refusal written
         assert accounts.authenticate(connection, "ann", "a brand new passphrase") is not None
     engine.dispose()
+
+
+def test_db_reset_cursors_gives_the_feed_a_new_epoch(db_url: str, tmp_path: Path) -> None:
+    """After a backup is restored, positions clients hold may be past keys new decisions get:
+    the command voids every cursor (the API answers 410 to one of another epoch)."""
+    assert invoke("db", "upgrade", "--db", db_url).exit_code == 0
+    engine = create_engine(db_url)
+    prepare_feed(engine)
+    with engine.connect() as connection:
+        before = feed_epoch(connection)
+    done = invoke("db", "reset-cursors", "--db", db_url)
+    assert done.exit_code == 0, done.output
+    with engine.connect() as connection:
+        assert feed_epoch(connection) not in (None, before)
+    engine.dispose()
+    missing = invoke("db", "reset-cursors", "--db", str(tmp_path / "typo.db"))
+    assert missing.exit_code == 2 and not (tmp_path / "typo.db").exists()

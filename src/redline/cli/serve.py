@@ -1,5 +1,6 @@
-"""Commands of the review service: serve, db upgrade, user add, token create, audit verify,
-export-labels. All take `--db URL` (a path means SQLite; default $REDLINE_DB or ./redline.db)."""
+"""Commands of the review service: serve, db upgrade, db reset-cursors, user add, user set, token
+create, audit verify, export-labels. All take `--db URL` (a path means SQLite; default
+$REDLINE_DB or ./redline.db)."""
 
 import getpass
 import ipaddress
@@ -163,6 +164,19 @@ def db_upgrade(db: DbOption = DEFAULT_DB) -> None:
     typer.echo(f"{db}: schema at {current_revision(engine)}")
 
 
+@db_app.command("reset-cursors")
+def db_reset_cursors(db: DbOption = DEFAULT_DB) -> None:
+    """After restoring a backup: void every `GET /v1/decisions?after=` cursor handed out, so
+    clients start again (410) instead of skipping decisions stored after the backup was taken."""
+    from redline.store.decisions import renumber_feed
+    from redline.store.engine import missing_sqlite_file
+
+    if (missing := missing_sqlite_file(db)) is not None:
+        raise usage_error(f"no database at {missing}")
+    renumber_feed(_engine(db))
+    typer.echo(f"{db}: polling cursors reset; clients start again with after=")
+
+
 @user_app.command("add")
 def user_add(
     name: Annotated[str, typer.Argument(help="Login name")],
@@ -212,16 +226,21 @@ def user_set(
 
     if role is None and active is None and not (password or password_stdin):
         raise usage_error("nothing to change: give --role, --enable/--disable or --password")
-    new_password = None
-    if password_stdin:
-        new_password = sys.stdin.readline().rstrip("\r\n")
-    elif password:
-        new_password = typer.prompt("new password", hide_input=True, confirmation_prompt=True)
+    if password and password_stdin:
+        raise usage_error("give one of --password and --password-stdin")
     from redline.store.engine import missing_sqlite_file
 
     if (missing := missing_sqlite_file(db)) is not None:  # no users there, and none to create
         raise usage_error(f"no database at {missing}")
     engine = _engine(db)
+    with engine.connect() as connection:  # before asking for a password for nobody
+        if accounts.user_named(connection, name) is None:
+            raise usage_error(f"no user named {name!r}")
+    new_password = None
+    if password_stdin:
+        new_password = sys.stdin.readline().rstrip("\r\n")
+    elif password:
+        new_password = typer.prompt("new password", hide_input=True, confirmation_prompt=True)
     try:
         with engine.begin() as connection:
             user = accounts.user_named(connection, name)

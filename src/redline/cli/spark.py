@@ -31,7 +31,8 @@ def spark_scan(
     master: Annotated[
         str | None,
         typer.Option(
-            help="Spark master, e.g. local[*]; default: what spark-submit set, else local[*]"
+            help="Spark master, e.g. local[*]; default: spark-submit's, spark-defaults.conf's, "
+            "else local[*]"
         ),
     ] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing output folder")] = False,
@@ -54,8 +55,8 @@ def spark_scan(
     builder = SparkSession.builder.appName("redline spark-scan")
     if master:
         builder = builder.master(master)
-    if _runs_locally(master):  # its Python workers are this interpreter, the one with redline
-        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    if "PYSPARK_PYTHON" not in os.environ and _runs_locally(master):
+        os.environ["PYSPARK_PYTHON"] = sys.executable  # the interpreter with redline
     spark = builder.getOrCreate()
     reader = spark.read.format(fmt)
     if fmt == "csv":
@@ -99,9 +100,13 @@ def _format_of(path: str) -> str:
 
 
 def _runs_locally(master: str | None) -> bool:
-    """Whether Spark will run on this machine: a local master, or none given outside
-    spark-submit (which hands the driver its gateway), where PySpark starts local[*]. Spark
-    starts Python workers with `python3` from PATH unless PYSPARK_PYTHON names one."""
-    if master:
-        return master.startswith("local")
-    return "PYSPARK_GATEWAY_PORT" not in os.environ
+    """Whether Spark will run on this machine: a local master, given or found where Spark looks
+    for one when none is given (what spark-submit passed, spark-defaults.conf,
+    PYSPARK_SUBMIT_ARGS; else local[*]). Spark starts Python workers with `python3` from PATH
+    unless PYSPARK_PYTHON names one."""
+    if not master:
+        from pyspark import SparkConf, SparkContext
+
+        SparkContext._ensure_initialized()  # the JVM, started as spark-submit would start it
+        master = SparkConf().get("spark.master", "local[*]")
+    return master.startswith("local")

@@ -190,8 +190,9 @@ def update_user(
 
 def fresh_session_generation() -> int:
     """A generation no cookie can hold yet: the time in milliseconds. Counting up from it, one
-    per logout or disabling, never reaches a later start: that would take more than one a
-    millisecond, and each needs a login (an argon2 check of tens of ms). So a user row given a
+    per logout, disabling or new password, never reaches a later start: that would take more
+    than one a millisecond (a logout needs a login, an argon2 check of tens of ms; the others
+    are an admin's hand). So a user row given a
     fresh one (a new user; every user when revision 0004 is applied again after a downgrade)
     matches no cookie issued before."""
     return time.time_ns() // 1_000_000

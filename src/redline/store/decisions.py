@@ -356,11 +356,22 @@ def prepare_feed(engine: Engine) -> None:
             )
 
 
-def feed_epoch(connection: Connection) -> str:
-    """The current numbering of the feed (`prepare_feed` made it before serving)."""
+def renumber_feed(engine: Engine) -> None:
+    """A new epoch: every cursor handed out is refused from now on (`redline db
+    reset-cursors`). For what `prepare_feed` cannot see, such as a restored backup, whose keys
+    are in order but below positions clients already hold: new decisions would get keys those
+    clients have passed, and they would skip them."""
+    with engine.begin() as connection:
+        connection.execute(server_settings.delete().where(server_settings.c.name == FEED_EPOCH))
+    prepare_feed(engine)
+
+
+def feed_epoch(connection: Connection) -> str | None:
+    """The current numbering of the feed; None when there is none (revision 0005 applied again
+    under a running service: `prepare_feed` makes the next)."""
     return connection.execute(
         sa.select(server_settings.c.value).where(server_settings.c.name == FEED_EPOCH)
-    ).scalar_one()
+    ).scalar_one_or_none()
 
 
 def feed(

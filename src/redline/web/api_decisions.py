@@ -17,6 +17,7 @@ from redline.store.decisions import (
     feed_epoch,
     find_decisions,
     get_decision,
+    prepare_feed,
 )
 from redline.store.text import holds_nul
 from redline.web.auth import Caller, token_caller
@@ -58,8 +59,12 @@ def decode_cursor(cursor: str, epoch: str) -> FeedPosition:
         return FEED_START
     try:
         data = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if type(data) is list and len(data) == 2:  # a cursor from before epochs: another numbering
+            data = [None, *data]
         given, key, post_id = data
-        if type(given) is not str or type(key) is not int or type(post_id) is not str:
+        if type(given) not in (str, type(None)) or type(key) is not int:
+            raise ValueError(cursor)
+        if type(post_id) is not str:
             raise ValueError(cursor)
         if not -1 <= key < 2**63 or holds_nul(post_id):
             raise ValueError(cursor)
@@ -117,6 +122,11 @@ def list_decisions(
             raise HTTPException(422, detail)
         with svc.reading() as connection:
             epoch = feed_epoch(connection)
+        if epoch is None:  # renumbered under the running service (0005 applied again)
+            prepare_feed(svc.engine)
+        with svc.reading() as connection:
+            epoch = feed_epoch(connection)
+            assert epoch is not None  # prepare_feed made one, and only a migration deletes it
             found, position = feed(connection, decode_cursor(after, epoch), **filters)
         payload = {
             "decisions": [d.to_dict() for d in found], "limit": limit,
