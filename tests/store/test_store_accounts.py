@@ -113,3 +113,43 @@ def test_logout_and_disabling_move_the_session_generation_on(engine: Engine) -> 
         accounts.update_user(connection, ann.id, active=True)
         accounts.update_user(connection, ann.id, active=True)
         assert accounts.get_user(connection, ann.id).session_generation == first + 2
+
+
+def test_two_admins_demoted_at_once_leave_one(postgres_url: str) -> None:
+    """PostgreSQL, READ COMMITTED: each demotion counted the admins its own snapshot saw, so
+    two concurrent ones (of different admins) each found the other and both committed."""
+    import threading
+
+    from redline.store.engine import create_engine
+
+    engine = create_engine(postgres_url)
+    upgrade(engine)
+    with engine.begin() as connection:
+        first = accounts.add_user(connection, "first", "admin", "a long passphrase")
+        second = accounts.add_user(connection, "second", "admin", "a long passphrase")
+    outcome: dict[str, str] = {}
+    one, other = engine.connect(), engine.connect()
+    one.begin()
+    accounts.update_user(one, first.id, role="reviewer")  # holds the admins' rows
+
+    def demote_second() -> None:
+        try:
+            with other.begin():  # the refusal rolls the demotion back, as for every caller
+                accounts.update_user(other, second.id, role="reviewer")
+            outcome["second"] = "demoted"
+        except accounts.AccountError:
+            outcome["second"] = "refused"
+
+    racer = threading.Thread(target=demote_second)
+    racer.start()
+    racer.join(timeout=2)
+    assert racer.is_alive()  # waiting for the first demotion, not counting past it
+    one.commit()
+    racer.join(timeout=60)
+    assert outcome == {"second": "refused"}
+    with engine.connect() as connection:
+        roles = {u.name: u.role for u in accounts.list_users(connection)}
+    assert roles == {"first": "reviewer", "second": "admin"}
+    one.close()
+    other.close()
+    engine.dispose()

@@ -174,6 +174,12 @@ def update_user(
     before = get_user(connection, user_id)
     if before is None:
         raise AccountError(f"no user with id {user_id}")
+    if before.role == "admin" and before.active:
+        # Lock the active admins' rows (PostgreSQL; SQLite has one writer at a time): two admins
+        # demoted or disabled at once each counted the other and left none. The second now
+        # waits for the first and counts what it left.
+        active_admins = sa.select(users.c.id).where(users.c.role == "admin", users.c.active)
+        connection.execute(active_admins.with_for_update()).all()
     if before.active and active is False:
         # disabling ends the user's sessions, so enabling again later revives none of them
         values["session_generation"] = users.c.session_generation + 1
