@@ -32,14 +32,15 @@ DEFAULT_DB = "redline.db"
 RoleOption = Annotated[str, typer.Option("--role", help="reviewer, analyst or admin")]
 
 
-def _engine(db: str, *, read_only: bool = False):
-    """An engine on an up-to-date schema (upgrading it is safe and idempotent). `read_only`:
-    for commands that only read, the database must exist and be current already: they neither
-    create an empty one on a mistyped path nor migrate what they inspect."""
+def _engine(db: str, *, existing: bool = False, read_only: bool = False):
+    """An engine on an up-to-date schema (upgrading it is safe and idempotent). `existing`: for
+    commands that act on what is there, a SQLite path with no file is a usage error, not a new
+    empty database. `read_only` (implies `existing`): for commands that only read, the schema
+    must be current already: they do not migrate what they inspect."""
     from redline.store.engine import create_engine, missing_sqlite_file
     from redline.store.migrate import ensure_current, upgrade
 
-    if read_only and (missing := missing_sqlite_file(db)) is not None:
+    if (existing or read_only) and (missing := missing_sqlite_file(db)) is not None:
         raise usage_error(f"no database at {missing}")
     try:
         engine = create_engine(db)
@@ -169,11 +170,8 @@ def db_reset_cursors(db: DbOption = DEFAULT_DB) -> None:
     """After restoring a backup: void every `GET /v1/decisions?after=` cursor handed out, so
     clients start again (410) instead of skipping decisions stored after the backup was taken."""
     from redline.store.decisions import renumber_feed
-    from redline.store.engine import missing_sqlite_file
 
-    if (missing := missing_sqlite_file(db)) is not None:
-        raise usage_error(f"no database at {missing}")
-    renumber_feed(_engine(db))
+    renumber_feed(_engine(db, existing=True))
     typer.echo(f"{db}: polling cursors reset; clients start again with after=")
 
 
@@ -228,11 +226,7 @@ def user_set(
         raise usage_error("nothing to change: give --role, --enable/--disable or --password")
     if password and password_stdin:
         raise usage_error("give one of --password and --password-stdin")
-    from redline.store.engine import missing_sqlite_file
-
-    if (missing := missing_sqlite_file(db)) is not None:  # no users there, and none to create
-        raise usage_error(f"no database at {missing}")
-    engine = _engine(db)
+    engine = _engine(db, existing=True)  # no users there, and none to create
     with engine.connect() as connection:  # before asking for a password for nobody
         if accounts.user_named(connection, name) is None:
             raise usage_error(f"no user named {name!r}")

@@ -92,12 +92,16 @@ def _user(row: sa.Row) -> User:  # type: ignore[type-arg]
 MIN_PASSWORD_CHARS = 8
 
 
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise AccountError(f"a password needs at least {MIN_PASSWORD_CHARS} characters")
+
+
 def add_user(connection: Connection, name: str, role: str, password: str) -> User:
     _check_name(name)
     if role not in USER_ROLES:
         raise AccountError(f"role must be one of {', '.join(USER_ROLES)}, not {role!r}")
-    if len(password) < MIN_PASSWORD_CHARS:
-        raise AccountError(f"a password needs at least {MIN_PASSWORD_CHARS} characters")
+    _check_password(password)
     if connection.execute(sa.select(users.c.id).where(users.c.name == name)).first():
         raise AccountError(f"user {name!r} exists already")
     user_id = connection.execute(
@@ -124,8 +128,7 @@ def user_named(connection: Connection, name: str) -> User | None:
 def set_password(connection: Connection, user_id: int, password: str) -> User:
     """A new password; it ends every session of the user (whoever knew the old one may hold
     one), so they log in again with it."""
-    if len(password) < MIN_PASSWORD_CHARS:
-        raise AccountError(f"a password needs at least {MIN_PASSWORD_CHARS} characters")
+    _check_password(password)
     moved = connection.execute(
         users.update()
         .where(users.c.id == user_id)
@@ -161,6 +164,10 @@ def authenticate(connection: Connection, name: str, password: str) -> User | Non
     return _user(row)
 
 
+_ACTIVE_ADMIN = (users.c.role == "admin", users.c.active.is_(True))
+"""Where an account can manage users and tokens: at least one must always match."""
+
+
 def update_user(
     connection: Connection, user_id: int, *, role: str | None = None, active: bool | None = None
 ) -> User:
@@ -174,12 +181,12 @@ def update_user(
     before = get_user(connection, user_id)
     if before is None:
         raise AccountError(f"no user with id {user_id}")
-    if before.role == "admin" and before.active:
+    was_active_admin = before.role == "admin" and before.active
+    if was_active_admin:
         # Lock the active admins' rows (PostgreSQL; SQLite has one writer at a time): two admins
         # demoted or disabled at once each counted the other and left none. The second now
         # waits for the first and counts what it left.
-        active_admins = sa.select(users.c.id).where(users.c.role == "admin", users.c.active)
-        connection.execute(active_admins.with_for_update()).all()
+        connection.execute(sa.select(users.c.id).where(*_ACTIVE_ADMIN).with_for_update()).all()
     if before.active and active is False:
         # disabling ends the user's sessions, so enabling again later revives none of them
         values["session_generation"] = users.c.session_generation + 1
@@ -187,8 +194,8 @@ def update_user(
         connection.execute(users.update().where(users.c.id == user_id).values(**values))
     user = get_user(connection, user_id)
     assert user is not None
-    admins = sa.select(sa.func.count()).where(users.c.role == "admin", users.c.active.is_(True))
-    if before.role == "admin" and before.active and not connection.execute(admins).scalar_one():
+    admins = sa.select(sa.func.count()).where(*_ACTIVE_ADMIN)
+    if was_active_admin and not connection.execute(admins).scalar_one():
         # the caller's transaction rolls back: nobody would be left to manage users and tokens
         raise AccountError("at least one active admin must remain: promote another user first")
     return user
@@ -198,9 +205,8 @@ def fresh_session_generation() -> int:
     """A generation no cookie can hold yet: the time in milliseconds. Counting up from it, one
     per logout, disabling or new password, never reaches a later start: that would take more
     than one a millisecond (a logout needs a login, an argon2 check of tens of ms; the others
-    are an admin's hand). So a user row given a
-    fresh one (a new user; every user when revision 0004 is applied again after a downgrade)
-    matches no cookie issued before."""
+    are an admin's hand). So a user row given a fresh one (a new user; every user when revision
+    0004 is applied again after a downgrade) matches no cookie issued before."""
     return time.time_ns() // 1_000_000
 
 

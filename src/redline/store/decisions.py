@@ -22,9 +22,9 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect, Engine
 
+from redline.store.settings import ensure_setting, read_setting
 from redline.store.tables import decisions, server_settings, utcnow
 
 FLAGGED = ("violating", "review")
@@ -344,16 +344,7 @@ def prepare_feed(engine: Engine) -> None:
                 connection.execute(
                     server_settings.delete().where(server_settings.c.name == FEED_EPOCH)
                 )
-        exists = connection.execute(
-            sa.select(server_settings.c.name).where(server_settings.c.name == FEED_EPOCH)
-        ).first()
-        if exists is None:
-            dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-            connection.execute(
-                dialect.insert(server_settings)
-                .values(name=FEED_EPOCH, value=secrets.token_hex(8))
-                .on_conflict_do_nothing()
-            )
+        ensure_setting(connection, FEED_EPOCH, secrets.token_hex(8))
 
 
 def renumber_feed(engine: Engine) -> None:
@@ -369,9 +360,7 @@ def renumber_feed(engine: Engine) -> None:
 def feed_epoch(connection: Connection) -> str | None:
     """The current numbering of the feed; None when there is none (revision 0005 applied again
     under a running service: `prepare_feed` makes the next)."""
-    return connection.execute(
-        sa.select(server_settings.c.value).where(server_settings.c.name == FEED_EPOCH)
-    ).scalar_one_or_none()
+    return read_setting(connection, FEED_EPOCH)
 
 
 def feed(

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from redline.store.decisions import (
     FEED_START,
     FeedPosition,
+    StoredDecision,
     feed,
     feed_epoch,
     find_decisions,
@@ -46,6 +47,12 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
+STALE_CURSOR = (
+    "this cursor is from before the stored decisions were renumbered (the schema migrated again "
+    "or the database moved to another server): start again with after= (empty)"
+)
+
+
 def encode_cursor(epoch: str, position: FeedPosition) -> str:
     """Opaque to clients, and URL-safe: they pass it back as it came."""
     data = orjson.dumps([epoch, position.key, position.id])
@@ -62,11 +69,13 @@ def decode_cursor(cursor: str, epoch: str) -> FeedPosition:
         if type(data) is list and len(data) == 2:  # a cursor from before epochs: another numbering
             data = [None, *data]
         given, key, post_id = data
-        if type(given) not in (str, type(None)) or type(key) is not int:
-            raise ValueError(cursor)
-        if type(post_id) is not str:
-            raise ValueError(cursor)
-        if not -1 <= key < 2**63 or holds_nul(post_id):
+        if (
+            type(given) not in (str, type(None))
+            or type(key) is not int
+            or type(post_id) is not str
+            or not -1 <= key < 2**63
+            or holds_nul(post_id)
+        ):
             raise ValueError(cursor)
     except (ValueError, TypeError):
         detail = [{"loc": ["query", "after"], "msg": "not a cursor this service gave",
@@ -75,12 +84,6 @@ def decode_cursor(cursor: str, epoch: str) -> FeedPosition:
     if given != epoch:
         raise HTTPException(410, STALE_CURSOR)
     return FeedPosition(key, post_id)
-
-
-STALE_CURSOR = (
-    "this cursor is from before the stored decisions were renumbered (the schema migrated again "
-    "or the database moved to another server): start again with after= (empty)"
-)
 
 
 @router.get(
@@ -120,14 +123,12 @@ def list_decisions(
             detail = [{"loc": ["query", "offset"], "msg": "offset cannot be used with after",
                        "type": "value_error"}]  # fmt: skip
             raise HTTPException(422, detail)
-        with svc.reading() as connection:
-            epoch = feed_epoch(connection)
-        if epoch is None:  # renumbered under the running service (0005 applied again)
+        page = _feed_page(svc, after, filters)
+        if page is None:  # renumbered under the running service (0005 applied again)
             prepare_feed(svc.engine)
-        with svc.reading() as connection:
-            epoch = feed_epoch(connection)
-            assert epoch is not None  # prepare_feed made one, and only a migration deletes it
-            found, position = feed(connection, decode_cursor(after, epoch), **filters)
+            page = _feed_page(svc, after, filters)
+            assert page is not None  # prepare_feed made an epoch; only a migration deletes it
+        epoch, found, position = page
         payload = {
             "decisions": [d.to_dict() for d in found], "limit": limit,
             "next": encode_cursor(epoch, position),
@@ -137,6 +138,18 @@ def list_decisions(
         found = find_decisions(connection, offset=offset, **filters)
     payload = {"decisions": [d.to_dict() for d in found], "limit": limit, "offset": offset}
     return Response(orjson.dumps(payload), media_type="application/json")
+
+
+def _feed_page(
+    svc: Services, after: str, filters: dict[str, Any]
+) -> tuple[str, list[StoredDecision], FeedPosition] | None:
+    """The feed's epoch and a page of it after the cursor `after`, in one read; None when the
+    feed has no epoch."""
+    with svc.reading() as connection:
+        epoch = feed_epoch(connection)
+        if epoch is None:
+            return None
+        return epoch, *feed(connection, decode_cursor(after, epoch), **filters)
 
 
 @router.get("/decisions/{decision_id:path}", summary="One stored decision")
