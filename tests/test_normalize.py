@@ -106,10 +106,14 @@ texts_without_rs = texts.map(lambda t: t.replace(RS, ""))
         ("ल·ड़·का या बे~टा", "लड़का या बेटा"),  # symbols inside Hindi words
         ("化+验 family bаlancіпg", "化验 family balancing"),  # Cyrillic а, і, п
         ("Y-DNA", "y-dna"),
+        ("g e n d e r  b l o o d  t e s t", "gender blood test"),  # words apart by two spaces
+        ("ling \tjaanch", "ling jaanch"),  # a tab is a space; runs of spaces are one
+        ("फीस ₹१२०००, संपर्क ९८७६५४३२१०", "फीस ₹12000, संपर्क 9876543210"),  # Devanagari digits
     ],
 )
 def test_evasion_is_undone(original: str, expected: str) -> None:
     assert normalize_text(original) == expected
+    assert api.normalize_with_arrays(original) == expected
 
 
 @pytest.mark.parametrize(

@@ -46,6 +46,10 @@ def found(recognizer: Recognizer, text: str) -> Found:
         ("香港化验所 9123 4567", "9123 4567", "+85291234567"),
         ("call +1 415 555 2671", "+1 415 555 2671", "+14155552671"),
         ("whatsapp +91 98765 43210", "+91 98765 43210", "+919876543210"),
+        ("ling jaanch call 9876543210", "9876543210", "+919876543210"),  # Indian mobiles
+        ("संपर्क 98765 43210", "98765 43210", "+919876543210"),
+        ("whatsapp 91 98765-43210 now", "91 98765-43210", "+919876543210"),
+        ("ph 987 654 3210", "987 654 3210", "+919876543210"),
     ],
 )
 def test_phone_is_found_with_its_exact_span_and_e164_value(
@@ -71,6 +75,9 @@ def test_phone_is_found_with_its_exact_span_and_e164_value(
         "3.1415926535",
         "23800138000",  # 11 digits, but not 1[3-9]
         "1380013800",  # one digit short
+        "快递单 9876543210 已发货",  # shaped as an Indian mobile, but in Chinese prose
+        "ticket 1234567890",  # ten digits, but not [6-9]
+        "order no. 9876543210",
     ],
 )
 def test_numbers_that_are_not_phones_are_ignored(text: str) -> None:

@@ -36,6 +36,7 @@ _GENDERED = {
 _FIRST_PINYIN_CODE = min(map(ord, tables.PINYIN_LETTERS - {" "}))
 _LAST_PINYIN_CODE = max(map(ord, tables.PINYIN_LETTERS))
 _WORD = LETTER | DIGIT | LEET
+_SPACE = ord(" ")
 
 
 def drop_inline_pinyin(buf: CodeBuffer, charmap: CharMap) -> None:
@@ -206,17 +207,19 @@ def _word_bounds(hits: np.ndarray, kinds: np.ndarray) -> tuple[np.ndarray, np.nd
 def collapse_repeats(buf: CodeBuffer, charmap: CharMap) -> None:
     """Collapse three or more of the same character to one: 哈哈哈哈 -> 哈, !!!! -> !.
 
-    Doubles stay (宝宝, 妈妈). Letters, digits, numerals and the record separator never
-    collapse: 13800000000, www., 一三八零零零 must survive whole.
+    Doubles stay (宝宝, 妈妈), except spaces: two words apart by two spaces (or a space and a
+    line break, folded to one) are a phrase all the same, "gender  test" as "gender test".
+    Letters, digits, numerals and the record separator never collapse: 13800000000, www.,
+    一三八零零零 must survive whole.
     """
     codes = buf.codes
     repeats = np.flatnonzero(codes[1:] == codes[:-1]) + 1
     repeats = repeats[(charmap.kinds[codes[repeats]] & NO_COLLAPSE) == 0]
-    if len(repeats) < 2:
+    if len(repeats) == 0:
         return
     adjacent = np.diff(repeats) == 1
     in_long_run = np.concatenate(([False], adjacent)) | np.concatenate((adjacent, [False]))
-    buf.delete(repeats[in_long_run])
+    buf.delete(repeats[in_long_run | (codes[repeats] == _SPACE)])
 
 
 def numerals_to_digits(buf: CodeBuffer, charmap: CharMap) -> None:

@@ -2,7 +2,8 @@
 
 Normalisation works on a NumPy array of code points, so every one-character rule becomes one
 array gather: `fold[codes]` applies width folding, NFKC compatibility forms, traditional ->
-simplified, lower case, diacritic stripping, homoglyphs and always-digit numerals in one pass.
+simplified, lower case, diacritic stripping, homoglyphs, always-digit numerals, every script's
+decimal digits (१२३ -> 123) and tabs and other spaces (-> " ") in one pass.
 A character that maps to nothing gets `DELETE`; one that maps to several characters gets
 `EXPAND_BASE + i`, an index into `expansions`. `kinds[code]` holds the bit flags the context
 rules test (is it an ideograph, a separator, a Latin letter...).
@@ -35,6 +36,10 @@ NO_COLLAPSE = 64
 LETTER_SEPARATOR = 128
 DEVANAGARI = 256
 DEVANAGARI_SEPARATOR = 512
+
+_LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x1f\x85\u2028\u2029")
+"""Kept as they are: a line break between two Chinese lines must not join them into a word
+(a space there would); the record separator is one of them."""
 
 _NFKC_KEEP = frozenset("…‥")
 """NFKC would turn the Chinese ellipsis into ASCII dots, which are separators; keep it."""
@@ -79,6 +84,10 @@ def _fold_one(char: str, t2s: dict[str, str]) -> str:
     """Fold one character that is already in NFKC form."""
     if char in tables.INVISIBLE or char in tables.COMBINING_MARKS:
         return ""
+    if char.isspace() and char not in _LINE_BREAKS:
+        return " "  # a tab splits a phrase as a space does; line breaks end Chinese lines
+    if unicodedata.category(char) == "Nd":
+        return str(unicodedata.decimal(char))  # Devanagari ९८७, Arabic-Indic, Thai digits
     char = t2s.get(char, char)
     lowered = char.lower()
     if len(lowered) != 1:  # İ -> i + combining dot: keep the letter, drop the mark
@@ -111,6 +120,7 @@ def _build_fold(t2s: dict[str, str]) -> tuple[NDArray[np.uint32], tuple[tuple[in
     candidates.update(ord(c) for c in tables.ENCLOSED_LETTERS)
     candidates.update(ord(c) for c in tables.ENCLOSED_DIGITS)
     candidates.update(ord(c) for c in tables.CAPITAL_NUMERALS)
+    candidates.update(_decimal_digits())
     for code in sorted(candidates - set(range(0xD800, 0xE000))):
         char = chr(code)
         folded = fold_char(char, t2s)
@@ -124,6 +134,11 @@ def _build_fold(t2s: dict[str, str]) -> tuple[NDArray[np.uint32], tuple[tuple[in
             fold[code] = EXPAND_BASE + len(expansions)
             expansions.append(tuple(map(ord, folded)))
     return fold, tuple(expansions)
+
+
+def _decimal_digits() -> set[int]:
+    """Every decimal digit of every script (Unicode category Nd)."""
+    return {code for code in range(CODE_SPACE) if unicodedata.category(chr(code)) == "Nd"}
 
 
 def _build_kinds() -> NDArray[np.uint16]:

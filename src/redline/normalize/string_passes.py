@@ -47,7 +47,7 @@ _NO_COLLAPSE = (
     | frozenset(tables.RUN_NUMERALS)
     | {tables.RECORD_SEPARATOR}
 )
-_REPEAT = re.compile(r"(.)\1\1+", re.DOTALL)
+_REPEAT = re.compile(r"(.)\1\1+| {2}", re.DOTALL)
 _NUMERIC = f"[0-9{_char_class(tables.RUN_NUMERALS)}]"
 _NUMERAL_RUN = re.compile(
     f"(?P<glued>(?<=[a-z]){_NUMERIC}{{{tables.MIN_HANDLE_NUMERAL_RUN},}})"
@@ -164,7 +164,8 @@ def undo_leetspeak(doc: MappedText, charmap: CharMap) -> None:
 
 
 def collapse_repeats(doc: MappedText, charmap: CharMap) -> None:
-    """Collapse three or more of the same character to one (not letters, digits, numerals)."""
+    """Collapse three or more of the same character to one (not letters, digits, numerals),
+    and two spaces to one."""
     doc.delete(
         (match.start() + 1, match.end())
         for match in _REPEAT.finditer(doc.text)

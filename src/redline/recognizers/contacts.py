@@ -33,6 +33,10 @@ _DIGIT_GROUP = re.compile(r"[0-9]+")
 _MAINLAND_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _SERVICE_NUMBER = re.compile(r"[48]00[0-9]{7}")  # 400/800 nationwide numbers, dialled without 0
 _HK_CONTEXT = re.compile(r"香港|港|hk|852|hong ?kong")
+_INDIAN_MOBILE = re.compile(r"(?:91)?[6-9][0-9]{9}")
+_IN_GROUPINGS = frozenset({(10,), (5, 5), (3, 3, 4), (12,), (2, 10), (2, 5, 5)})
+"""How Indian mobiles are written without `+`: 9876543210, 98765 43210, 91 98765 43210."""
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _NOT_A_PHONE_AFTER = re.compile(r"\s?(?:[元块%年月日岁]|ml|mg|kg|cm|mm|km|[$¥])")
 _NOT_A_PHONE_BEFORE = re.compile(r"(?:[$¥₹#]|单号|编号|订单|no\.|order|rmb|usd|hkd)\s?:?\s?$")
 _HK_CONTEXT_BEFORE = 20
@@ -72,13 +76,16 @@ def _e164(number: str, region: str | None) -> str | None:
     return phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
 
 
-def _classify_phone(digits: str, plus: bool, maybe_hk: bool) -> str | None:
-    """The E.164 form of a digit string written in a Chinese-language post, or None.
+def _classify_phone(digits: str, plus: bool, maybe_hk: bool, maybe_in: bool = False) -> str | None:
+    """The E.164 form of a digit string, or None.
 
     Mainland mobiles are accepted by shape alone (11 digits, 1[3-9]): new prefixes appear faster
     than library metadata, and a fake-looking but well-formed number is still a contact point.
-    Everything else must be a valid number for phonenumbers, and bare 8-digit numbers count as
-    Hong Kong numbers only near a Hong Kong cue, because on their own they are mostly not phones.
+    Indian mobiles (10 digits, [6-9], perhaps after 91) likewise, but only written as mobiles
+    are and with no Chinese around them (`maybe_in`): in a Chinese post such a run is an order
+    or account number. Everything else must be a valid number for phonenumbers, and bare
+    8-digit numbers count as Hong Kong numbers only near a Hong Kong cue, because on their own
+    they are mostly not phones.
     """
     if plus or digits.startswith("00"):
         return _e164("+" + digits.removeprefix("00"), None)
@@ -92,11 +99,14 @@ def _classify_phone(digits: str, plus: bool, maybe_hk: bool) -> str | None:
         return _e164(digits, "CN")
     if len(digits) == 8 and maybe_hk:
         return _e164(digits, "HK")
+    if maybe_in and _INDIAN_MOBILE.fullmatch(digits):
+        return "+91" + digits[-10:]
     return None
 
 
 class PhoneRecognizer:
-    """Mainland China and Hong Kong phone numbers, and any number written with `+country`.
+    """Mainland China, Hong Kong and Indian phone numbers, and any number written with
+    `+country`.
 
     Digit groups split by spaces, dashes, dots or brackets are joined; when a run of groups holds
     more than one thing (a date, then a phone, then a price) the longest run of consecutive
@@ -147,6 +157,7 @@ class PhoneRecognizer:
             return None
         stop = min(len(groups), first + _MAX_GROUPS_PER_NUMBER)
         hk_context: bool | None = None  # looked up only for 8-digit runs
+        chinese_near: bool | None = None  # looked up only for runs shaped as Indian mobiles
         for last in range(stop - 1, first - 1, -1):
             run = [group for _, _, group in groups[first : last + 1]]
             digits = "".join(run)
@@ -154,13 +165,19 @@ class PhoneRecognizer:
                 return None  # shorter runs only get shorter
             if len(digits) > _MAX_DIGITS:
                 continue
-            maybe_hk = False
-            if tuple(len(group) for group in run) in _HK_GROUPINGS:
+            maybe_hk = maybe_in = False
+            grouping = tuple(len(group) for group in run)
+            if grouping in _HK_GROUPINGS:
                 if hk_context is None:
                     window = text[max(0, start - _HK_CONTEXT_BEFORE) : start + _HK_CONTEXT_AFTER]
                     hk_context = _HK_CONTEXT.search(window) is not None
                 maybe_hk = hk_context
-            value = _classify_phone(digits, plus, maybe_hk)
+            elif grouping in _IN_GROUPINGS:
+                if chinese_near is None:
+                    window = text[max(0, start - _HK_CONTEXT_BEFORE) : groups[last][1] + 20]
+                    chinese_near = _CJK.search(window) is not None
+                maybe_in = not chinese_near
+            value = _classify_phone(digits, plus, maybe_hk, maybe_in)
             if value is not None and not _NOT_A_PHONE_AFTER.match(text, groups[last][1]):
                 return last, value
         return None

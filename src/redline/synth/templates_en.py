@@ -364,6 +364,11 @@ BENIGN = {
         "Guests wore pink or blue to vote. Team girl won!",
         "Our gender reveal smoke cannons come in pink and blue, shipped in 2 days.",
         "We waited until birth to find out. Welcome to the world, our little girl!",
+        # birth news says "baby boy" with none of an ad's intent
+        "Our baby boy arrived at 4 am, 3.4 kg. Mother and son are doing great.",
+        "So happy for my brother: they just welcomed a healthy baby boy!",
+        "Thank you all for the wishes on the birth of our son.",
+        "Blessed with a baby boy this morning. Mother and child are both fine, thank you God!",
     ),
     "kids_product": (
         "Unisex baby rompers, soft cotton, sizes {size}, for boys and girls.",
@@ -371,6 +376,10 @@ BENIGN = {
         "Toy kitchen set suitable for boys and girls aged 3+.",
         "Personalised baby blankets with name, pink for girls, blue for boys.",
         "New arrivals: girls' party dresses and boys' kurta sets.",
+        # a price beside "baby boy" is a shop, not a sex test
+        "Baby boy dungarees and caps, {usd} a set, order today.",
+        "Sale on baby boy and baby girl sleepsuits, 3 for {usd}.",
+        "Hand-knitted baby boy cardigans in blue and grey, {usd} each, ships in 2 days.",
     ),
     "other_sexing": (
         "Chick sexing course: learn vent sexing with {acc} accuracy in six weeks.",

@@ -193,6 +193,8 @@ BENIGN_HI = {
         "क्या {wk} हफ्ते में खून की जांच से लिंग पता चलता है? यह कानूनी है क्या?",
         "सास बार बार पूछती है बेटा होगा क्या, मैं क्या करूँ?",
         "पुत्रजीवक सच में काम करता है या बस अफवाह है?",
+        "मैं {wk} हफ्ते की गर्भवती हूँ, क्या विदेश जाकर बच्चे का लिंग पता करना कानूनी है?",
+        "डॉक्टर ने बेटा है या बेटी बताने से मना कर दिया, क्या यह नियम है?",
     ),
     "folk_prediction": (
         "दादी कहती हैं पेट नुकीला हो तो लड़का होता है, बस मज़े के लिए।",
@@ -201,10 +203,13 @@ BENIGN_HI = {
     "gender_reveal": (
         "गोदभराई में सबने गुलाबी और नीले कपड़े पहने, बहुत मज़ा आया।",
         "बिटिया के जन्म पर पूरे मोहल्ले में मिठाई बाँटी।",
+        "भगवान की कृपा से कल रात बेटा हुआ, माँ और बच्चा दोनों ठीक हैं।",
     ),
     "kids_product": (
         "लड़कों और लड़कियों के लिए सूती कपड़े, 0-5 साल, फ्री डिलीवरी।",
         "बच्चों के खिलौने, लड़का हो या लड़की सबके लिए।",
+        "बेबी बॉय के लिए सूती झबले और टोपी, सेट की कीमत {inr}।",
+        "मेरी बेटी है सात साल की और बेटा है चार का, दोनों की स्कूल ड्रेस चाहिए, रेट बताइए।",
     ),
     "other_sexing": (
         "चूज़ों में नर और मादा की पहचान का प्रशिक्षण, {acc} सटीकता।",
@@ -292,6 +297,10 @@ BENIGN_LATN = {
         "Kya {wk} week me blood test se gender pata chalta hai? Ye legal hai kya?",
         "Saas baar baar puchti hai beta hoga kya, kya karun?",
         "Putrajeevak sach me kaam karta hai ya bas afwah hai?",
+        "{wk} hafte ki pregnancy hai, ghar wale poochte hain baby ka gender, kya Dubai me pata "
+        "chalta hai?",
+        "Doctor ne gender batane se mana kar diya, kya ye rule hai ya kahin aur pata chal sakta "
+        "hai?",
     ),
     "folk_prediction": (
         "Dadi kehti hain pet nukila ho to ladka hota hai, bas mazaak me.",
@@ -300,10 +309,13 @@ BENIGN_LATN = {
     "gender_reveal": (
         "Baby shower me sabne pink aur blue pehna, bahut maza aaya!",
         "Beti hui hai, poore mohalle me mithai baanti.",
+        "Kal raat baby boy hua, maa aur bachcha dono healthy hain, sabka shukriya!",
+        "Blessed with a baby boy today, bhagwan ka shukr hai, sab theek hai.",
     ),
     "kids_product": (
         "Boys aur girls ke liye cotton kapde, 0-5 saal, free delivery.",
         "Bachchon ke khilone, ladka ho ya ladki sabke liye.",
+        "Baby boy ke liye dungaree aur topi ka set, sirf {inr}, cash on delivery.",
     ),
     "other_sexing": (
         "Chicks me male female pehchanne ki training, {acc} accuracy.",
