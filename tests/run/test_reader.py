@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import json
@@ -255,3 +256,82 @@ def test_missing_pyarrow_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
     with pytest.raises(ImportError, match=r"redline\[parquet\]"):
         read_records(["x.parquet"])
+
+
+# --- inputs a review found mishandled ----------------------------------------------------------
+
+
+def test_a_csv_text_longer_than_the_csv_modules_field_limit_is_one_reject(tmp_path: Path) -> None:
+    """The csv module stops a field at 128 KiB and read on mid-field: the rest of the text,
+    a line of it here, became a record of its own."""
+    long_text = "x" * 140_000 + "\nphantom,record inside the quoted field\n" + "y" * 10
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows([["id", "text"], ["a", "first"], ["b", long_text], ["c", "last"]])
+    path = write_bytes(tmp_path, "in.csv", buffer.getvalue().encode())
+    records = list(read_records([path]))
+    assert [r.id for r in records if isinstance(r, Post)] == ["a", "c"]
+    [reject] = [r for r in records if isinstance(r, Reject)]
+    assert reject.line == 3
+    assert "over the limit" in reject.reason
+
+
+def test_a_csv_quote_never_closed_is_a_reject_not_the_rest_of_the_file_as_one_text(
+    tmp_path: Path,
+) -> None:
+    data = b'id,text\na,fine\nb,"opens here\nc,swallowed\nd,too\n'
+    records = list(read_records([write_bytes(tmp_path, "in.csv", data)]))
+    assert records[0] == Post("a", "fine", {})
+    reject = records[1]
+    assert isinstance(reject, Reject) and len(records) == 2
+    assert (reject.line, reject.reason) == (
+        3,
+        "not CSV: a quoted field opened here is never closed (lines 3-end)",
+    )
+
+
+def test_a_csv_quote_closed_on_the_last_line_without_a_newline_is_a_record(
+    tmp_path: Path,
+) -> None:
+    data = b'id,text\na,"two\nlines"'
+    assert list(read_records([write_bytes(tmp_path, "in.csv", data)])) == [
+        Post("a", "two\nlines", {})
+    ]
+
+
+def test_a_truncated_gzip_input_is_an_input_error_naming_it(tmp_path: Path) -> None:
+    lines = b"".join(b'{"id": "%d", "text": "post %d"}\n' % (i, i) for i in range(20_000))
+    whole = gzip.compress(lines)
+    path = write_bytes(tmp_path, "in.jsonl.gz", whole[: len(whole) // 2])
+    with pytest.raises(InputError, match=r"in\.jsonl\.gz: the compressed data ends early"):
+        list(read_records([path]))
+
+
+def test_an_integer_id_past_64_bits_is_kept_whole(tmp_path: Path) -> None:
+    """orjson reads 12345678901234567890123 as a float; the id must not be rejected for it."""
+    data = b'{"id": 12345678901234567890123, "text": "x"}\n{"id": 1.5, "text": "y"}\n'
+    post, reject = read_records([write_bytes(tmp_path, "in.jsonl", data)])
+    assert post == Post("12345678901234567890123", "x", {})
+    assert isinstance(reject, Reject)
+    assert reject.reason == "`id` is not a string or integer (got number)"
+
+
+@pytest.mark.parametrize("data", [b"\xef\xbb\xbf", b"\xef\xbb\xbf\n", b"\xef\xbb\xbf  \r\n"])
+def test_a_byte_order_mark_on_a_blank_first_line_is_a_blank_line(
+    tmp_path: Path, data: bytes
+) -> None:
+    path = write_bytes(tmp_path, "in.jsonl", data + b'{"id": "a", "text": "x"}\n')
+    assert list(read_records([path])) == [Post("a", "x", {})]
+
+
+def test_parquet_text_that_is_not_utf8_rejects_only_its_row(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    texts = pa.array([b"fine", b"bad \xff", b"also fine"], pa.binary()).view(pa.string())
+    path = tmp_path / "in.parquet"
+    pq.write_table(pa.table({"id": ["a", "b", "c"], "text": texts}), path)
+    records = list(read_records([str(path)]))
+    assert [r.id for r in records if isinstance(r, Post)] == ["a", "c"]
+    [reject] = [r for r in records if isinstance(r, Reject)]
+    assert (reject.line, reject.reason) == (2, "`text` is not valid UTF-8")
+    assert "bad" in reject.raw

@@ -434,3 +434,77 @@ def test_carried_columns_are_named_once_and_their_csv_header_is_quoted(
 
 def _fields(job: ScanJob) -> dict[str, Any]:
     return {name: getattr(job, name) for name in ScanJob.__slots__}  # type: ignore[attr-defined]
+
+
+def test_jsonl_chunk_keeps_big_integer_ids_and_skips_a_blank_first_line_with_its_bom() -> None:
+    data = b'\xef\xbb\xbf\n{"id": 12345678901234567890123, "text": "x"}\n{"id": 1.5, "text": "y"}'
+    columns = JsonlChunk("s", 1, data).decode()
+    assert columns.ids == ["12345678901234567890123"]
+    assert [(r.line, r.reason) for r in columns.rejects] == [
+        (3, "`id` is not a string or integer (got number)")
+    ]
+    assert columns.read == 2
+
+
+def test_arrow_chunk_rejects_a_text_that_is_not_utf8_and_keeps_the_rest() -> None:
+    texts = pa.array([b"fine", b"bad \xff", b"also fine"], pa.binary()).view(pa.string())
+    batch = pa.record_batch({"id": pa.array(["a", "b", "c"]), "text": texts})
+    chunk = ArrowChunk("f.parquet", 1, batch)
+    columns = chunk.decode()
+    assert (columns.ids, columns.texts) == (["a", "c"], ["fine", "also fine"])
+    assert [(r.line, r.reason) for r in columns.rejects] == [(2, "`text` is not valid UTF-8")]
+    assert chunk.raw_of(columns, 1) == '{"id":"c","text":"also fine"}'
+
+
+def test_carried_parquet_values_without_a_json_type_are_written_in_jsonl_and_csv(
+    tmp_path: Path, tiny_model_path: Path
+) -> None:
+    import datetime
+    import decimal
+
+    source = tmp_path / "in.parquet"
+    table = pa.table(
+        {
+            "id": ["a"],
+            "text": ["hello"],
+            "price": pa.array([decimal.Decimal("1.50")], pa.decimal128(5, 2)),
+            "blob": pa.array([b"\x00\xff"], pa.binary()),
+            "wait": pa.array([datetime.timedelta(seconds=5)], pa.duration("s")),
+            "day": pa.array([datetime.date(2026, 1, 2)], pa.date32()),
+        }
+    )
+    pq.write_table(table, source)
+    carry = ("price", "blob", "wait", "day")
+    for name in ("out.jsonl", "out.csv"):
+        run_scan(
+            ScanJob(
+                inputs=(str(source),),
+                output=str(tmp_path / name),
+                model=str(tiny_model_path),
+                carry=carry,
+            )
+        )
+    [row] = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    expected = {"price": "1.50", "blob": "AP8=", "wait": "0:00:05", "day": "2026-01-02"}
+    assert {column: row[column] for column in carry} == expected
+    with (tmp_path / "out.csv").open(encoding="utf-8", newline="") as stream:
+        [cells] = list(csv.DictReader(stream))
+    assert {column: cells[column] for column in carry} == expected
+
+
+def test_carrying_text_from_csv_carries_the_text(tmp_path: Path, tiny_model_path: Path) -> None:
+    """The CSV reader takes id and text out of a row's other columns; carrying either must
+    still give its value, as it does for JSONL and Parquet."""
+    source = tmp_path / "in.csv"
+    source.write_text("id,text,author\na,hello,u1\n", encoding="utf-8")
+    output = tmp_path / "out.jsonl"
+    run_scan(
+        ScanJob(
+            inputs=(str(source),),
+            output=str(output),
+            model=str(tiny_model_path),
+            carry=("text", "author"),
+        )
+    )
+    [row] = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert (row["id"], row["text"], row["author"]) == ("a", "hello", "u1")

@@ -245,8 +245,9 @@ def _columns_of(records: list[tuple[int, Post | Reject]], carry: tuple[str, ...]
         columns.texts.append(record.text)
         numbers.append(number)
         meta = record.meta or {}
+        own = {"id": record.id, "text": record.text}  # taken out of `meta` by the reader
         for column in carry:
-            columns.carried[column].append(meta.get(column))
+            columns.carried[column].append(own[column] if column in own else meta.get(column))
     return columns
 
 

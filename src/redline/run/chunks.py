@@ -27,10 +27,14 @@ from redline.run.reader import (
     BadRecord,
     InputError,
     Reject,
+    arrow_rows,
+    arrow_values,
+    is_blank,
     loads_leniently,
     raw_line,
     raw_mapping,
     record_fields,
+    reparsed_for_big_id,
 )
 
 
@@ -165,18 +169,23 @@ class JsonlChunk:
                 else:
                     record_id, text = record_fields(record)
             except decode_error:
-                if not line or line.isspace():
+                first = number == self.first_line and self.at_file_start
+                if is_blank(line, first_line=first):
                     continue
                 try:
-                    first = number == self.first_line and self.at_file_start
                     record = loads_leniently(line, first_line=first)
                     record_id, text = record_fields(record)
                 except BadRecord as exc:
                     rejects.append(Reject(self.source, number, str(exc), raw_line(line)))
                     continue
             except BadRecord as exc:
-                rejects.append(Reject(self.source, number, str(exc), raw_line(line)))
-                continue
+                try:
+                    first = number == self.first_line and self.at_file_start
+                    record = reparsed_for_big_id(line, record, exc, first_line=first)
+                    record_id, text = record_fields(record)
+                except BadRecord as again:
+                    rejects.append(Reject(self.source, number, str(again), raw_line(line)))
+                    continue
             ids.append(record_id)
             texts.append(text)
             numbers.append(number)
@@ -259,20 +268,25 @@ class ArrowChunk:
         id_column, text_column = batch.column("id"), batch.column("text")
         first = self.first_row
         if _all_plain_strings(pa, pc, id_column, text_column):
-            carried = {column: batch.column(column) for column in self.carry}
-            rows = range(first, first + batch.num_rows)
-            return Columns(id_column.to_pylist(), text_column.to_pylist(), [], carried, rows)
+            try:
+                all_ids, all_texts = id_column.to_pylist(), text_column.to_pylist()
+            except UnicodeDecodeError:
+                pass  # bytes that are not UTF-8: the row-by-row path below names their rows
+            else:
+                carried = {column: batch.column(column) for column in self.carry}
+                rows = range(first, first + batch.num_rows)
+                return Columns(all_ids, all_texts, [], carried, rows)
         ids: list[str] = []
         texts: list[str] = []
         numbers: list[int] = []
         rejects: list[Reject] = []
         keep: list[bool] = []
-        rows = zip(id_column.to_pylist(), text_column.to_pylist(), strict=True)
+        rows = zip(arrow_values(id_column), arrow_values(text_column), strict=True)
         for index, (raw_id, raw_text) in enumerate(rows):
             try:
                 record_id, text = record_fields({"id": raw_id, "text": raw_text})
             except BadRecord as exc:
-                row = batch.slice(index, 1).to_pylist()[0]
+                row = arrow_rows(batch.slice(index, 1))[0]
                 rejects.append(
                     Reject(self.source, self.first_row + index, str(exc), raw_mapping(row))
                 )
@@ -288,7 +302,7 @@ class ArrowChunk:
 
     def raw_of(self, columns: Columns, index: int) -> str:
         """Good record `index` of `columns` as its row's JSON, like a Parquet reject's."""
-        row = self.batch.slice(columns.lines[index] - self.first_row, 1).to_pylist()[0]
+        row = arrow_rows(self.batch.slice(columns.lines[index] - self.first_row, 1))[0]
         return raw_mapping(row)
 
 

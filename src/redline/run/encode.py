@@ -20,6 +20,7 @@ from redline.run.writer import (
     CSV_COLUMNS,
     JSON_COLUMNS,
     csv_chunk,
+    json_default,
     json_line,
     json_text,
 )
@@ -141,11 +142,16 @@ def _cleared_csv_rows(ids: Sequence[str]) -> bytes:
 
 
 def _csv_cell(value: Any) -> str:
+    """A carried value in a CSV cell: text as is, lists and objects as JSON, anything else
+    (numbers, decimals, dates, bytes) as its JSON value's text, never in JSON quotes."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
-    return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False, default=json_default)
+    plain = value if isinstance(value, (bool, int, float)) else json_default(value)
+    return plain if isinstance(plain, str) else json.dumps(plain)
 
 
 def _decision_dict(record_id: str, decision: Decision | None) -> dict[str, Any]:

@@ -144,9 +144,16 @@ def _open_binary(path: str) -> Iterator[IO[bytes]]:
     if path == STDIN:
         yield sys.stdin.buffer
         return
-    opener = gzip.open if path.lower().endswith(".gz") else open
-    with opener(path, "rb") as stream:
-        yield stream
+    if not path.lower().endswith(".gz"):
+        with open(path, "rb") as stream:
+            yield stream
+        return
+    try:
+        with gzip.open(path, "rb") as stream:
+            yield stream
+    except EOFError as exc:  # gzip's word for a truncated file; click would only say "Aborted"
+        message = f"{path}: the compressed data ends early, the file is truncated ({exc})"
+        raise InputError(message) from None
 
 
 # --- JSONL -----------------------------------------------------------------------------------
@@ -156,10 +163,12 @@ def _read_jsonl(stream: IO[bytes], source: str) -> Iterator[Post | Reject]:
     loads = orjson.loads
     decode_error = orjson.JSONDecodeError
     for number, line in enumerate(stream, 1):
+        record = None
         try:
-            post = _to_post(loads(line))
+            record = loads(line)
+            post = _to_post(record)
         except decode_error:
-            if line.isspace():
+            if is_blank(line, first_line=number == 1):
                 continue
             try:
                 post = _to_post(loads_leniently(line, first_line=number == 1))
@@ -167,9 +176,34 @@ def _read_jsonl(stream: IO[bytes], source: str) -> Iterator[Post | Reject]:
                 yield Reject(source, number, str(exc), raw_line(line))
                 continue
         except BadRecord as exc:
-            yield Reject(source, number, str(exc), raw_line(line))
-            continue
+            try:
+                post = _to_post(reparsed_for_big_id(line, record, exc, first_line=number == 1))
+            except BadRecord as again:
+                yield Reject(source, number, str(again), raw_line(line))
+                continue
         yield post
+
+
+def is_blank(line: bytes, *, first_line: bool) -> bool:
+    """Whether a line holds nothing but whitespace (and, first in its file, a byte-order mark)."""
+    if first_line:
+        line = line.removeprefix(_UTF8_BOM)
+    return not line or line.isspace()
+
+
+_UTF8_BOM = "\ufeff".encode()
+
+
+def reparsed_for_big_id(line: bytes, record: Any, error: BadRecord, *, first_line: bool) -> Any:
+    """`line` parsed again by Python's json when orjson's reading may be what made `record` bad.
+
+    orjson reads an integer past 64 bits as a float, so an id such as 12345678901234567890123
+    looks like a number that is not an integer; Python's parser keeps it whole. Any other bad
+    record stays bad for the reason `error` gave.
+    """
+    if type(record) is not dict or type(record.get("id")) is not float:
+        raise error
+    return loads_leniently(line, first_line=first_line)
 
 
 def loads_leniently(line: bytes, *, first_line: bool) -> Any:
@@ -225,6 +259,8 @@ def record_fields(record: Any) -> tuple[str, str]:
     if type(text) is not str:
         if text is _MISSING:
             raise BadRecord("missing `text`")
+        if type(text) is InvalidUtf8:
+            raise BadRecord("`text` is not valid UTF-8")
         raise BadRecord(f"`text` is not a string (got {_type_name(text)})")
     if len(text) > MAX_TEXT_CHARS:
         raise BadRecord(
@@ -238,6 +274,8 @@ def _id_from_integer(record_id: Any) -> str:
         return str(record_id)
     if record_id is _MISSING:
         raise BadRecord("missing `id`")
+    if type(record_id) is InvalidUtf8:
+        raise BadRecord("`id` is not valid UTF-8")
     raise BadRecord(f"`id` is not a string or integer (got {_type_name(record_id)})")
 
 
@@ -254,6 +292,44 @@ _JSON_TYPE_NAMES = {
 
 def _type_name(value: Any) -> str:
     return _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+class InvalidUtf8(bytes):
+    """A Parquet string value whose bytes are not UTF-8 (Arrow does not check on reading):
+    `record_fields` rejects it by name, where converting it would stop the whole batch."""
+
+    def __str__(self) -> str:
+        return self.decode("utf-8", "replace")
+
+
+def arrow_values(column: Any) -> list[Any]:
+    """An Arrow column as Python values, each string that is not UTF-8 as an `InvalidUtf8`."""
+    try:
+        return column.to_pylist()
+    except UnicodeDecodeError:
+        import pyarrow as pa
+
+        raw = column.cast(pa.large_binary()).to_pylist()
+        return [_arrow_value(column, index, raw[index]) for index in range(len(column))]
+
+
+def _arrow_value(column: Any, index: int, raw: bytes | None) -> Any:
+    try:
+        return column[index].as_py()
+    except UnicodeDecodeError:
+        return InvalidUtf8(raw or b"")
+
+
+def arrow_rows(batch: Any) -> list[dict[str, Any]]:
+    """A record batch's rows as dicts, strings that are not UTF-8 as `InvalidUtf8`."""
+    try:
+        return batch.to_pylist()
+    except UnicodeDecodeError:
+        columns = {name: arrow_values(batch.column(name)) for name in batch.schema.names}
+        return [
+            {name: values[index] for name, values in columns.items()}
+            for index in range(batch.num_rows)
+        ]
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -278,13 +354,60 @@ def read_csv_numbered(stream: IO[bytes], source: str) -> Iterator[tuple[int, Pos
     text_stream = io.TextIOWrapper(
         stream, encoding="utf-8-sig", errors="surrogateescape", newline=""
     )
+    # The csv module stops a field at 128 KiB and goes on reading mid-field, turning the rest
+    # of a long text into records of its own; a text over MAX_TEXT_CHARS is rejected instead.
+    csv.field_size_limit(_CSV_FIELD_LIMIT)
+    lines = _LineTap(text_stream)
     try:
-        yield from _read_csv_rows(csv.reader(text_stream), source)
+        yield from _read_csv_rows(csv.reader(lines), source, lines)
     finally:
         text_stream.detach()  # the caller owns (and may keep using) the byte stream
 
 
-def _read_csv_rows(reader: Any, source: str) -> Iterator[tuple[int, Post | Reject]]:
+_CSV_FIELD_LIMIT = 2**31 - 1
+"""The largest limit every platform's csv module takes (a C long)."""
+
+
+class _LineTap:
+    """The lines csv.reader reads, with those of the row being read kept, and whether the
+    input ran out while reading it: the one case where a quote may never have closed."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+        self.row: list[str] = []
+        self.ended = False
+
+    def __iter__(self) -> _LineTap:
+        return self
+
+    def __next__(self) -> str:
+        try:
+            line = next(self._lines)
+        except StopIteration:
+            self.ended = True
+            raise
+        self.row.append(line)
+        return line
+
+    def unclosed_quote(self) -> bool:
+        """Whether the row just read ended inside a quoted field, at the end of the input.
+
+        The lenient reader accepts that, folding every line after the quote into one field;
+        a strict reading of the row's own lines says so.
+        """
+        if not self.ended:
+            return False
+        try:
+            for _ in csv.reader(self.row, strict=True):
+                pass
+        except csv.Error as exc:
+            return "end of data" in str(exc)
+        return False
+
+
+def _read_csv_rows(
+    reader: Any, source: str, lines: _LineTap | None = None
+) -> Iterator[tuple[int, Post | Reject]]:
     header = next(reader, None)
     if header is None:
         return
@@ -294,6 +417,8 @@ def _read_csv_rows(reader: Any, source: str) -> Iterator[tuple[int, Post | Rejec
     width = len(header)
     last_line = reader.line_num
     while True:
+        if lines is not None:
+            lines.row = []
         try:
             row = next(reader)
         except StopIteration:
@@ -303,6 +428,10 @@ def _read_csv_rows(reader: Any, source: str) -> Iterator[tuple[int, Post | Rejec
             yield number, Reject(source, number, f"not CSV: {exc}", "")
             continue
         number, last_line = last_line + 1, reader.line_num
+        if lines is not None and lines.unclosed_quote():
+            reason = f"not CSV: a quoted field opened here is never closed (lines {number}-end)"
+            yield number, Reject(source, number, reason, raw_csv_row(row))
+            continue
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
         try:
@@ -348,7 +477,7 @@ def _read_parquet(path: str, source: str) -> Iterator[Post | Reject]:
             raise InputError(f"{source}: Parquet file has no {' or '.join(missing)} column")
         number = 0
         for batch in parquet_file.iter_batches(batch_size=_PARQUET_BATCH_ROWS):
-            for row in batch.to_pylist():
+            for row in arrow_rows(batch):
                 number += 1
                 try:
                     yield _to_post(row)

@@ -7,7 +7,10 @@ from chunks encoded by `redline.run.encode`; this module holds the conventions t
 
 from __future__ import annotations
 
+import base64
 import csv
+import datetime
+import decimal
 import io
 import json
 from collections.abc import Iterable, Mapping
@@ -57,21 +60,30 @@ def rejects_path(output_path: str) -> str:
 def json_line(record: Mapping[str, Any]) -> bytes:
     """One JSON line; lone surrogates (valid in Python's JSON, not in orjson's) get escaped."""
     try:
-        return orjson.dumps(record, option=_ORJSON_LINE)
+        return orjson.dumps(record, default=json_default, option=_ORJSON_LINE)
     except TypeError:
-        return (json.dumps(record, ensure_ascii=True, default=_numpy_scalar) + "\n").encode()
+        return (json.dumps(record, ensure_ascii=True, default=json_default) + "\n").encode()
 
 
 def json_text(value: Any) -> str:
     try:
-        return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY).decode()
+        return orjson.dumps(value, default=json_default, option=orjson.OPT_SERIALIZE_NUMPY).decode()
     except TypeError:
-        return json.dumps(value, ensure_ascii=True, default=_numpy_scalar)
+        return json.dumps(value, ensure_ascii=True, default=json_default)
 
 
-def _numpy_scalar(value: Any) -> Any:
+def json_default(value: Any) -> Any:
+    """What JSON has no type for, as carried columns bring it from Parquet: NumPy scalars as
+    themselves, dates and times in ISO 8601, bytes in base64, and decimals (exactly) and
+    durations as text."""
     if hasattr(value, "item"):
         return value.item()
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, (decimal.Decimal, datetime.timedelta)):
+        return str(value)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
