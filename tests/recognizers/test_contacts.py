@@ -49,7 +49,7 @@ def found(recognizer: Recognizer, text: str) -> Found:
         ("ling jaanch call 9876543210", "9876543210", "+919876543210"),  # Indian mobiles
         ("संपर्क 98765 43210", "98765 43210", "+919876543210"),
         ("whatsapp 91 98765-43210 now", "91 98765-43210", "+919876543210"),
-        ("ph 987 654 3210", "987 654 3210", "+919876543210"),
+        ("call 09876543210 now", "09876543210", "+919876543210"),
     ],
 )
 def test_phone_is_found_with_its_exact_span_and_e164_value(
@@ -78,6 +78,12 @@ def test_phone_is_found_with_its_exact_span_and_e164_value(
         "快递单 9876543210 已发货",  # shaped as an Indian mobile, but in Chinese prose
         "ticket 1234567890",  # ten digits, but not [6-9]
         "order no. 9876543210",
+        "fir no 8123456789 was registered",  # references and amounts, not Indian mobiles
+        "pnr 8234567890",
+        "isbn 8175257660",
+        "rs 9876543210",
+        "ticket id: 9876543210",
+        "(917) 555-0123",  # grouped 3-3-4: North American, not Indian
     ],
 )
 def test_numbers_that_are_not_phones_are_ignored(text: str) -> None:

@@ -335,3 +335,27 @@ def test_parquet_text_that_is_not_utf8_rejects_only_its_row(tmp_path: Path) -> N
     [reject] = [r for r in records if isinstance(r, Reject)]
     assert (reject.line, reject.reason) == (2, "`text` is not valid UTF-8")
     assert "bad" in reject.raw
+
+
+def test_a_quote_never_closed_is_found_after_a_quoting_slip_earlier_in_its_row(
+    tmp_path: Path,
+) -> None:
+    """`"7" ,` (a space after a closing quote) is accepted as the lenient reader reads it;
+    the quote opened after it still swallows the rest of the file, and must be reported."""
+    data = b'id,text\n"7" ,"never closed\n8,second post\n9,third post\n'
+    [reject] = read_records([write_bytes(tmp_path, "in.csv", data)])
+    assert isinstance(reject, Reject)
+    assert reject.reason == "not CSV: a quoted field opened here is never closed (lines 2-end)"
+
+
+def test_a_csv_field_past_the_read_limit_stops_the_file_instead_of_splitting_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from redline.run import reader
+
+    monkeypatch.setattr(reader, "CSV_FIELD_LIMIT", 1_000)
+    data = b'id,text\na,fine\nb,"' + b"x" * 600 + b"\nc,inside\n" + b"y" * 600 + b'"\nd,after\n'
+    records = read_records([write_bytes(tmp_path, "in.csv", data)])
+    assert next(records) == Post("a", "fine", {})
+    with pytest.raises(InputError, match="line 3: a field of over 1,000 characters"):
+        next(records)

@@ -508,3 +508,19 @@ def test_carrying_text_from_csv_carries_the_text(tmp_path: Path, tiny_model_path
     )
     [row] = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     assert (row["id"], row["text"], row["author"]) == ("a", "hello", "u1")
+
+
+def test_a_carried_parquet_string_that_is_not_utf8_is_written_with_replacements(
+    tmp_path: Path, tiny_model_path: Path
+) -> None:
+    source = tmp_path / "in.parquet"
+    notes = pa.array([b"fine", b"\xff\xfe bad"], pa.binary()).view(pa.string())
+    pq.write_table(pa.table({"id": ["a", "b"], "text": ["x", "y"], "note": notes}), source)
+    output = tmp_path / "out.jsonl"
+    run_scan(
+        ScanJob(
+            inputs=(str(source),), output=str(output), model=str(tiny_model_path), carry=("note",)
+        )
+    )
+    rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert [(row["id"], row["note"]) for row in rows] == [("a", "fine"), ("b", "\ufffd\ufffd bad")]

@@ -33,12 +33,18 @@ _DIGIT_GROUP = re.compile(r"[0-9]+")
 _MAINLAND_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _SERVICE_NUMBER = re.compile(r"[48]00[0-9]{7}")  # 400/800 nationwide numbers, dialled without 0
 _HK_CONTEXT = re.compile(r"香港|港|hk|852|hong ?kong")
-_INDIAN_MOBILE = re.compile(r"(?:91)?[6-9][0-9]{9}")
-_IN_GROUPINGS = frozenset({(10,), (5, 5), (3, 3, 4), (12,), (2, 10), (2, 5, 5)})
-"""How Indian mobiles are written without `+`: 9876543210, 98765 43210, 91 98765 43210."""
+_INDIAN_MOBILE = re.compile(r"(?:91|0)?[6-9][0-9]{9}")
+_IN_GROUPINGS = frozenset({(10,), (5, 5), (11,), (1, 5, 5), (12,), (2, 10), (2, 5, 5)})
+"""How Indian mobiles are written without `+`: 9876543210, 98765 43210, 09876543210,
+91 98765 43210 (not 3-3-4: that is how North American numbers are grouped)."""
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _NOT_A_PHONE_AFTER = re.compile(r"\s?(?:[元块%年月日岁]|ml|mg|kg|cm|mm|km|[$¥])")
 _NOT_A_PHONE_BEFORE = re.compile(r"(?:[$¥₹#]|单号|编号|订单|no\.|order|rmb|usd|hkd)\s?:?\s?$")
+_NOT_AN_INDIAN_MOBILE_BEFORE = re.compile(
+    r"(?<![a-z])(?:no|number|id|order|rs|inr|fir|pnr|isbn|awb|ticket|invoice|account|a/c)"
+    r"(?:\.? ?(?:no|id|number))?\.?\s?[:#]?\s?$"
+)
+"""Ten digits after these are a reference (FIR No, PNR, ISBN, order id) or an amount."""
 _HK_CONTEXT_BEFORE = 20
 _HK_CONTEXT_AFTER = 20  # from the number's start: 9123 4567 (香港)
 _MIN_DIGITS = 7
@@ -95,12 +101,12 @@ def _classify_phone(digits: str, plus: bool, maybe_hk: bool, maybe_in: bool = Fa
         return "+" + digits
     if digits.startswith("852") and len(digits) == 11:
         return _e164("+" + digits, None)
+    if maybe_in and _INDIAN_MOBILE.fullmatch(digits):
+        return "+91" + digits[-10:]
     if digits.startswith("0") or _SERVICE_NUMBER.fullmatch(digits):
         return _e164(digits, "CN")
     if len(digits) == 8 and maybe_hk:
         return _e164(digits, "HK")
-    if maybe_in and _INDIAN_MOBILE.fullmatch(digits):
-        return "+91" + digits[-10:]
     return None
 
 
@@ -157,7 +163,7 @@ class PhoneRecognizer:
             return None
         stop = min(len(groups), first + _MAX_GROUPS_PER_NUMBER)
         hk_context: bool | None = None  # looked up only for 8-digit runs
-        chinese_near: bool | None = None  # looked up only for runs shaped as Indian mobiles
+        not_indian: bool | None = None  # Chinese or a reference label (FIR No, PNR) near
         for last in range(stop - 1, first - 1, -1):
             run = [group for _, _, group in groups[first : last + 1]]
             digits = "".join(run)
@@ -173,10 +179,13 @@ class PhoneRecognizer:
                     hk_context = _HK_CONTEXT.search(window) is not None
                 maybe_hk = hk_context
             elif grouping in _IN_GROUPINGS:
-                if chinese_near is None:
+                if not_indian is None:
                     window = text[max(0, start - _HK_CONTEXT_BEFORE) : groups[last][1] + 20]
-                    chinese_near = _CJK.search(window) is not None
-                maybe_in = not chinese_near
+                    not_indian = _CJK.search(window) is not None or (
+                        _NOT_AN_INDIAN_MOBILE_BEFORE.search(text, max(0, start - 16), start)
+                        is not None
+                    )
+                maybe_in = not not_indian
             value = _classify_phone(digits, plus, maybe_hk, maybe_in)
             if value is not None and not _NOT_A_PHONE_AFTER.match(text, groups[last][1]):
                 return last, value

@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 
+from redline.run.reader import arrow_values
 from redline.run.writer import (
     CSV_COLUMNS,
     JSON_COLUMNS,
@@ -50,9 +51,10 @@ def tally(count: int, decided: Mapping[int, Decision]) -> dict[str, int]:
 
 
 def carried_rows(carried: Mapping[str, Any], count: int) -> list[dict[str, Any]]:
-    """The carried columns as one dict per row (Arrow arrays become Python values)."""
+    """The carried columns as one dict per row (Arrow arrays become Python values; a string
+    that is not UTF-8 becomes an `InvalidUtf8`, written with replacement characters)."""
     columns = {
-        name: values.to_pylist() if hasattr(values, "to_pylist") else values
+        name: arrow_values(values) if hasattr(values, "to_pylist") else values
         for name, values in carried.items()
     }
     return [{name: values[i] for name, values in columns.items()} for i in range(count)]

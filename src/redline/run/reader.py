@@ -355,8 +355,9 @@ def read_csv_numbered(stream: IO[bytes], source: str) -> Iterator[tuple[int, Pos
         stream, encoding="utf-8-sig", errors="surrogateescape", newline=""
     )
     # The csv module stops a field at 128 KiB and goes on reading mid-field, turning the rest
-    # of a long text into records of its own; a text over MAX_TEXT_CHARS is rejected instead.
-    csv.field_size_limit(_CSV_FIELD_LIMIT)
+    # of a long text into records of its own: a longer text is read whole (and rejected as
+    # over MAX_TEXT_CHARS), and a field past even this limit stops the file (below).
+    csv.field_size_limit(CSV_FIELD_LIMIT)
     lines = _LineTap(text_stream)
     try:
         yield from _read_csv_rows(csv.reader(lines), source, lines)
@@ -364,17 +365,22 @@ def read_csv_numbered(stream: IO[bytes], source: str) -> Iterator[tuple[int, Pos
         text_stream.detach()  # the caller owns (and may keep using) the byte stream
 
 
-_CSV_FIELD_LIMIT = 2**31 - 1
-"""The largest limit every platform's csv module takes (a C long)."""
+CSV_FIELD_LIMIT = 160 * MAX_TEXT_CHARS
+"""Longest CSV field read (16 million characters, 64 MB in the csv module's buffer): a field
+this long is a quote never closed, swallowing the file."""
 
 
 class _LineTap:
-    """The lines csv.reader reads, with those of the row being read kept, and whether the
-    input ran out while reading it: the one case where a quote may never have closed."""
+    """The lines csv.reader reads, noting whether the input ran out while it read a row.
+
+    With the default dialect csv.reader finishes a row at the end of its line (a last line
+    without a newline too) and only reads on past the input's end inside a quoted field: so a
+    row read while the input ran out opened a quote that never closed, which the lenient
+    reader accepts silently, folding every line after it into one field.
+    """
 
     def __init__(self, lines: Iterator[str]) -> None:
         self._lines = lines
-        self.row: list[str] = []
         self.ended = False
 
     def __iter__(self) -> _LineTap:
@@ -382,27 +388,10 @@ class _LineTap:
 
     def __next__(self) -> str:
         try:
-            line = next(self._lines)
+            return next(self._lines)
         except StopIteration:
             self.ended = True
             raise
-        self.row.append(line)
-        return line
-
-    def unclosed_quote(self) -> bool:
-        """Whether the row just read ended inside a quoted field, at the end of the input.
-
-        The lenient reader accepts that, folding every line after the quote into one field;
-        a strict reading of the row's own lines says so.
-        """
-        if not self.ended:
-            return False
-        try:
-            for _ in csv.reader(self.row, strict=True):
-                pass
-        except csv.Error as exc:
-            return "end of data" in str(exc)
-        return False
 
 
 def _read_csv_rows(
@@ -417,18 +406,21 @@ def _read_csv_rows(
     width = len(header)
     last_line = reader.line_num
     while True:
-        if lines is not None:
-            lines.row = []
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
             number, last_line = last_line + 1, reader.line_num
+            if "field larger than field limit" in str(exc):
+                raise InputError(
+                    f"{source}: line {number}: a field of over {CSV_FIELD_LIMIT:,} characters, "
+                    "a quote never closed: the rest of the file cannot be read reliably"
+                ) from None
             yield number, Reject(source, number, f"not CSV: {exc}", "")
             continue
         number, last_line = last_line + 1, reader.line_num
-        if lines is not None and lines.unclosed_quote():
+        if lines is not None and lines.ended:
             reason = f"not CSV: a quoted field opened here is never closed (lines {number}-end)"
             yield number, Reject(source, number, reason, raw_csv_row(row))
             continue

@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 
 from redline.run.output import RejectOutput
-from redline.run.reader import Reject
+from redline.run.reader import InvalidUtf8, Reject
 
 CSV_COLUMNS = ("id", "verdict", "score", "rules", "clauses", "evidence", "entities")
 JSON_COLUMNS = ("rules", "clauses", "evidence", "entities")
@@ -74,10 +74,12 @@ def json_text(value: Any) -> str:
 
 def json_default(value: Any) -> Any:
     """What JSON has no type for, as carried columns bring it from Parquet: NumPy scalars as
-    themselves, dates and times in ISO 8601, bytes in base64, and decimals (exactly) and
-    durations as text."""
+    themselves, dates and times in ISO 8601, bytes in base64 (strings that were not UTF-8 as
+    text with replacement characters), and decimals (exactly) and durations as text."""
     if hasattr(value, "item"):
         return value.item()
+    if isinstance(value, InvalidUtf8):
+        return str(value)  # text that was meant, its bad bytes replaced
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
     if isinstance(value, bytes):

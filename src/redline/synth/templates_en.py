@@ -158,6 +158,7 @@ VIOLATING = {
         "Moms-to-be: no need to wait for the 20-week scan. A simple blood draw tells you the "
         "gender.",
         "Early gender DNA test: results in {hours}, from {kit_price}.",
+        "Book your early gender blood test this week and get a free baby outfit.",
         "Book your Hong Kong gender blood test today. Our staff will meet you at the border.",
         "Boy or girl? Know at {wk} weeks. {acc} accuracy, money-back guarantee.",
         "I did the test at {wk} weeks and it said boy. Our son was born last month, exactly as we "
@@ -199,6 +200,7 @@ VIOLATING = {
         "Family balancing: choose the gender of your next baby with PGT at our {country} clinic.",
         "Gender selection IVF packages from {usd_big}, with travel and hotel included.",
         "We transfer just the embryos that match the sex you asked for.",
+        "Baby boy guaranteed herbal kit, a free romper with every order.",
         "Couples from India and China travel to {country}, where sex selection is legal for "
         "non-medical reasons.",
         "Already have a son and want a daughter? We can help you balance your family.",
@@ -281,6 +283,13 @@ BENIGN = {
         "couples.",
         "The ring operated in {many} cities and moved samples across the border daily, police "
         "said.",
+        # news that quotes the ad word for word, call to action included
+        'One listing read: "Gender test from {wk} weeks, {acc} accurate, message us today." '
+        "Police traced the account to a flat in {city}.",
+        '"Know your baby\'s gender at {wk} weeks, results in {hours}," said the post that led '
+        "investigators to the clinic, which has since been sealed.",
+        'The page promising an "{acc} accurate early gender blood test, WhatsApp for details" was '
+        "taken down after a complaint, the platform said.",
     ),
     "warning": (
         "Do not fall for ads promising to reveal your baby's sex. Sex determination is illegal in "

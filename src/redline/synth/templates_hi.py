@@ -132,6 +132,7 @@ VIOLATING_HI = {
     "sex_selection_ad": (
         "बेटा पक्का! आयुर्वेदिक पुत्र प्राप्ति दवा, {few} महीने का कोर्स।",
         "पुत्रजीवक बीज से बेटा होने की गारंटी, हज़ारों परिवारों का भरोसा।",
+        "बेटा होने की दवा के साथ बच्चे के कपड़े मुफ्त, कोर्स {inr} में।",
         "{country} में आईवीएफ से बेटे का चुनाव करें, पूरा पैकेज {inr_big}।",
         "बेटा होगा, यह हमारी गारंटी है, नहीं तो पैसे वापस।",
         "दो बेटियों के बाद बेटे की चाह? हमारा खास कोर्स अपनाइए।",
@@ -242,6 +243,7 @@ VIOLATING_LATN = {
     "sex_selection_ad": (
         "Beta paida karne ki ayurvedic dawa, {few} mahine ka course, beta pakka.",
         "Putrajeevak seeds se baby boy ki guarantee.",
+        "Beta paida kit ke saath baby boy ke kapde free, order karein.",
         "{country} me IVF gender selection, poora package {inr_big}.",
         "Beta hoga, guarantee hai, warna paisa wapas.",
         "Do betiyon ke baad beta chahiye? Hamara special course try karo.",
