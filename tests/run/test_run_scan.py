@@ -53,6 +53,11 @@ def reference_output(pipeline: Pipeline, source: Path, output: Path) -> None:
             out.writelines(json_line(d.to_dict()) for d in pipeline.screen(posts))
 
 
+def scan_file(source: Path, output: Path, model: Path, **options: Any) -> None:
+    """`run_scan` of one input into one output with the test model."""
+    run_scan(ScanJob(inputs=(str(source),), output=str(output), model=str(model), **options))
+
+
 @pytest.fixture()
 def small_slices(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Slices of about a batch even for worker processes (which otherwise take at least 1 MiB,
@@ -476,14 +481,7 @@ def test_carried_parquet_values_without_a_json_type_are_written_in_jsonl_and_csv
     pq.write_table(table, source)
     carry = ("price", "blob", "wait", "day")
     for name in ("out.jsonl", "out.csv"):
-        run_scan(
-            ScanJob(
-                inputs=(str(source),),
-                output=str(tmp_path / name),
-                model=str(tiny_model_path),
-                carry=carry,
-            )
-        )
+        scan_file(source, tmp_path / name, tiny_model_path, carry=carry)
     [row] = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     expected = {"price": "1.50", "blob": "AP8=", "wait": "0:00:05", "day": "2026-01-02"}
     assert {column: row[column] for column in carry} == expected
@@ -498,14 +496,7 @@ def test_carrying_text_from_csv_carries_the_text(tmp_path: Path, tiny_model_path
     source = tmp_path / "in.csv"
     source.write_text("id,text,author\na,hello,u1\n", encoding="utf-8")
     output = tmp_path / "out.jsonl"
-    run_scan(
-        ScanJob(
-            inputs=(str(source),),
-            output=str(output),
-            model=str(tiny_model_path),
-            carry=("text", "author"),
-        )
-    )
+    scan_file(source, output, tiny_model_path, carry=("text", "author"))
     [row] = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     assert (row["id"], row["text"], row["author"]) == ("a", "hello", "u1")
 
@@ -517,10 +508,6 @@ def test_a_carried_parquet_string_that_is_not_utf8_is_written_with_replacements(
     notes = pa.array([b"fine", b"\xff\xfe bad"], pa.binary()).view(pa.string())
     pq.write_table(pa.table({"id": ["a", "b"], "text": ["x", "y"], "note": notes}), source)
     output = tmp_path / "out.jsonl"
-    run_scan(
-        ScanJob(
-            inputs=(str(source),), output=str(output), model=str(tiny_model_path), carry=("note",)
-        )
-    )
+    scan_file(source, output, tiny_model_path, carry=("note",))
     rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     assert [(row["id"], row["note"]) for row in rows] == [("a", "fine"), ("b", "\ufffd\ufffd bad")]
