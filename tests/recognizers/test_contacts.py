@@ -49,7 +49,8 @@ def found(recognizer: Recognizer, text: str) -> Found:
         ("ling jaanch call 9876543210", "9876543210", "+919876543210"),  # Indian mobiles
         ("संपर्क 98765 43210", "98765 43210", "+919876543210"),
         ("whatsapp 91 98765-43210 now", "91 98765-43210", "+919876543210"),
-        ("call 09876543210 now", "09876543210", "+919876543210"),
+        ("mobile no: 9876543210", "9876543210", "+919876543210"),  # a label, not a reference
+        ("whatsapp number 98765 43210", "98765 43210", "+919876543210"),
     ],
 )
 def test_phone_is_found_with_its_exact_span_and_e164_value(
@@ -84,6 +85,7 @@ def test_phone_is_found_with_its_exact_span_and_e164_value(
         "rs 9876543210",
         "ticket id: 9876543210",
         "(917) 555-0123",  # grouped 3-3-4: North American, not Indian
+        "07911 123456",  # a trunk 0: a UK mobile as much as an Indian one
     ],
 )
 def test_numbers_that_are_not_phones_are_ignored(text: str) -> None:

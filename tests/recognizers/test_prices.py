@@ -49,6 +49,7 @@ def found(text: str) -> list[tuple[str, str]]:
         ("19.90元", "19.90元", "CNY 19.9"),
         ("两千八元", "两千八元", "CNY 2800"),
         ("两千八百块", "两千八百块", "CNY 2800"),
+        ("调理包,198元,加v下单", "198元", "CNY 198"),  # after a comma between words ("，" folded)
     ],
 )
 def test_price_is_found_with_its_span_and_canonical_value(
@@ -72,6 +73,7 @@ def test_price_is_found_with_its_span_and_canonical_value(
         "几百块",
         "一元化管理",  # spoken numbers under 100 are words
         "价格战中产能3万件",  # a counter follows the shorthand amount
+        "价格.5元",  # a decimal without its leading zero is not read as 5
     ],
 )
 def test_numbers_without_a_currency_are_not_prices(text: str) -> None:

@@ -359,3 +359,9 @@ def test_a_csv_field_past_the_read_limit_stops_the_file_instead_of_splitting_it(
     assert next(records) == Post("a", "fine", {})
     with pytest.raises(InputError, match="line 3: a field of over 1,000 characters"):
         next(records)
+
+
+def test_a_csv_header_that_never_closes_its_quote_is_an_input_error(tmp_path: Path) -> None:
+    data = b'id,text,"note\n1,a,x\n2,b,y\n'
+    with pytest.raises(InputError, match="the CSV header opens a quote that is never closed"):
+        list(read_records([write_bytes(tmp_path, "in.csv", data)]))

@@ -511,3 +511,23 @@ def test_a_carried_parquet_string_that_is_not_utf8_is_written_with_replacements(
     scan_file(source, output, tiny_model_path, carry=("note",))
     rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     assert [(row["id"], row["note"]) for row in rows] == [("a", "fine"), ("b", "\ufffd\ufffd bad")]
+
+
+def test_csv_records_read_before_an_unreadable_field_are_still_decided(
+    tmp_path: Path, tiny_model_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counts add up: the rows before a field too long to read are decided (and the bad row
+    before it rejected) before the input error ends the run."""
+    from redline.run import reader
+    from redline.run.reader import InputError
+
+    monkeypatch.setattr(reader, "CSV_FIELD_LIMIT", 1_000)
+    source = tmp_path / "in.csv"
+    source.write_bytes(b'id,text\n1,first\n2,second\n,no id\n4,"' + b"x" * 2_000 + b"\n")
+    output = tmp_path / "out.jsonl"
+    with pytest.raises(InputError, match="line 5"):
+        scan_file(source, output, tiny_model_path)
+    assert [json.loads(line)["id"] for line in output.read_text().splitlines()] == ["1", "2"]
+    rejects = Path(rejects_path(str(output))).read_text(encoding="utf-8")
+    [reject] = [json.loads(line) for line in rejects.splitlines()]
+    assert reject["line"] == 4

@@ -33,18 +33,20 @@ _DIGIT_GROUP = re.compile(r"[0-9]+")
 _MAINLAND_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _SERVICE_NUMBER = re.compile(r"[48]00[0-9]{7}")  # 400/800 nationwide numbers, dialled without 0
 _HK_CONTEXT = re.compile(r"香港|港|hk|852|hong ?kong")
-_INDIAN_MOBILE = re.compile(r"(?:91|0)?[6-9][0-9]{9}")
-_IN_GROUPINGS = frozenset({(10,), (5, 5), (11,), (1, 5, 5), (12,), (2, 10), (2, 5, 5)})
-"""How Indian mobiles are written without `+`: 9876543210, 98765 43210, 09876543210,
-91 98765 43210 (not 3-3-4: that is how North American numbers are grouped)."""
+_INDIAN_MOBILE = re.compile(r"(?:91)?[6-9][0-9]{9}")
+_IN_GROUPINGS = frozenset({(10,), (5, 5), (12,), (2, 10), (2, 5, 5)})
+"""How Indian mobiles are written without `+`: 9876543210, 98765 43210, 91 98765 43210.
+Not 3-3-4 (North American grouping), nor with a trunk 0 (07911 123456 is a UK mobile)."""
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _NOT_A_PHONE_AFTER = re.compile(r"\s?(?:[元块%年月日岁]|ml|mg|kg|cm|mm|km|[$¥])")
 _NOT_A_PHONE_BEFORE = re.compile(r"(?:[$¥₹#]|单号|编号|订单|no\.|order|rmb|usd|hkd)\s?:?\s?$")
 _NOT_AN_INDIAN_MOBILE_BEFORE = re.compile(
-    r"(?<![a-z])(?:no|number|id|order|rs|inr|fir|pnr|isbn|awb|ticket|invoice|account|a/c)"
-    r"(?:\.? ?(?:no|id|number))?\.?\s?[:#]?\s?$"
+    r"(?<![a-z])(?:order|rs|inr|fir|pnr|isbn|awb|ticket|invoice|account|a/c|booking|tracking"
+    r"|transaction|txn|ref|reference|case|complaint|policy|serial|roll)"
+    r"(?:\.? ?(?:no|id|number))?\.?\s?[:#-]?\s?$"
 )
-"""Ten digits after these are a reference (FIR No, PNR, ISBN, order id) or an amount."""
+"""Ten digits after these are a reference (FIR No, PNR, ISBN, order id) or an amount; after
+"mobile no" or "WhatsApp number" they are the phone itself."""
 _HK_CONTEXT_BEFORE = 20
 _HK_CONTEXT_AFTER = 20  # from the number's start: 9123 4567 (香港)
 _MIN_DIGITS = 7
@@ -101,12 +103,12 @@ def _classify_phone(digits: str, plus: bool, maybe_hk: bool, maybe_in: bool = Fa
         return "+" + digits
     if digits.startswith("852") and len(digits) == 11:
         return _e164("+" + digits, None)
-    if maybe_in and _INDIAN_MOBILE.fullmatch(digits):
-        return "+91" + digits[-10:]
     if digits.startswith("0") or _SERVICE_NUMBER.fullmatch(digits):
         return _e164(digits, "CN")
     if len(digits) == 8 and maybe_hk:
         return _e164(digits, "HK")
+    if maybe_in and _INDIAN_MOBILE.fullmatch(digits):
+        return "+91" + digits[-10:]
     return None
 
 

@@ -227,7 +227,18 @@ def _csv_chunks(
             consumed = resume.offset
             for _ in islice(records, consumed):
                 pass
-            while batch := list(islice(records, size)):
+            while True:
+                batch: list[tuple[int, Post | Reject]] = []
+                try:
+                    batch.extend(islice(records, size))  # keeps what was read if it raises
+                except InputError:
+                    # the rest of the file is unreadable: what came before it is still decided
+                    if batch:
+                        columns = _columns_of(batch, carry)
+                        yield DecodedChunk(source, columns), Position(index, consumed + len(batch))
+                    raise
+                if not batch:
+                    break
                 consumed += len(batch)
                 yield DecodedChunk(source, _columns_of(batch, carry)), Position(index, consumed)
         finally:

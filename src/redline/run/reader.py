@@ -309,8 +309,14 @@ def arrow_values(column: Any) -> list[Any]:
     except UnicodeDecodeError:
         import pyarrow as pa
 
-        raw = column.cast(pa.large_binary()).to_pylist()
+        try:
+            raw = column.cast(pa.large_binary()).to_pylist()
+        except (pa.ArrowNotImplementedError, pa.ArrowInvalid):  # nested: no bytes to show
+            raw = [_REPLACEMENT] * len(column)
         return [_arrow_value(column, index, raw[index]) for index in range(len(column))]
+
+
+_REPLACEMENT = "\ufffd".encode()
 
 
 def _arrow_value(column: Any, index: int, raw: bytes | None) -> Any:
@@ -400,6 +406,8 @@ def _read_csv_rows(
     header = next(reader, None)
     if header is None:
         return
+    if lines is not None and lines.ended:
+        raise InputError(f"{source}: the CSV header opens a quote that is never closed")
     missing = [column for column in ("id", "text") if column not in header]
     if missing:
         raise InputError(f"{source}: CSV header lacks {' and '.join(missing)} (found {header})")

@@ -211,6 +211,7 @@ BENIGN_HI = {
         "बच्चों के खिलौने, लड़का हो या लड़की सबके लिए।",
         "बेबी बॉय के लिए सूती झबले और टोपी, सेट की कीमत {inr}।",
         "मेरी बेटी है सात साल की और बेटा है चार का, दोनों की स्कूल ड्रेस चाहिए, रेट बताइए।",
+        "बेटे के जन्मदिन के लिए कुर्ता पजामा सेट, {inr}, ऑर्डर के लिए व्हाट्सएप करें।",
     ),
     "other_sexing": (
         "चूज़ों में नर और मादा की पहचान का प्रशिक्षण, {acc} सटीकता।",
@@ -318,6 +319,7 @@ BENIGN_LATN = {
         "Boys aur girls ke liye cotton kapde, 0-5 saal, free delivery.",
         "Bachchon ke khilone, ladka ho ya ladki sabke liye.",
         "Baby boy ke liye dungaree aur topi ka set, sirf {inr}, cash on delivery.",
+        "Beti aur bete ke liye school bag aur lunch box combo, {inr}, WhatsApp pe order karein.",
     ),
     "other_sexing": (
         "Chicks me male female pehchanne ki training, {acc} accuracy.",
