@@ -531,3 +531,16 @@ def test_csv_records_read_before_an_unreadable_field_are_still_decided(
     rejects = Path(rejects_path(str(output))).read_text(encoding="utf-8")
     [reject] = [json.loads(line) for line in rejects.splitlines()]
     assert reject["line"] == 4
+
+
+def test_a_nested_carried_column_with_bad_bytes_is_written_as_a_replacement_character(
+    tmp_path: Path, tiny_model_path: Path
+) -> None:
+    source = tmp_path / "in.parquet"
+    bad = pa.array([b"ok", b"\xff bad"], pa.binary()).view(pa.string())
+    tags = pa.ListArray.from_arrays(pa.array([0, 1, 2], pa.int32()), bad)
+    pq.write_table(pa.table({"id": ["a", "b"], "text": ["x", "y"], "tags": tags}), source)
+    output = tmp_path / "out.jsonl"
+    scan_file(source, output, tiny_model_path, carry=("tags",))
+    rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert [row["tags"] for row in rows] == [["ok"], "\ufffd"]
