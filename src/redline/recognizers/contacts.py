@@ -41,8 +41,8 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _NOT_A_PHONE_AFTER = re.compile(r"\s?(?:[元块%年月日岁]|ml|mg|kg|cm|mm|km|[$¥])")
 _NOT_A_PHONE_BEFORE = re.compile(r"(?:[$¥₹#]|单号|编号|订单|no\.|order|rmb|usd|hkd)\s?:?\s?$")
 _NOT_AN_INDIAN_MOBILE_BEFORE = re.compile(
-    r"(?<![a-z])(?:order|rs|inr|fir|pnr|isbn|awb|ticket|invoice|account|a/c|booking|tracking"
-    r"|transaction|txn|ref|reference|case|complaint|policy|serial|roll)"
+    r"(?<![a-z])(?:order|rs|inr|fir|pnr|isbn|awb|ticket|invoice|account|a/c|tracking"
+    r"|transaction|txn)"
     r"(?:\.? ?(?:no|id|number))?\.?\s?[:#-]?\s?$"
 )
 """Ten digits after these are a reference (FIR No, PNR, ISBN, order id) or an amount; after
@@ -103,12 +103,12 @@ def _classify_phone(digits: str, plus: bool, maybe_hk: bool, maybe_in: bool = Fa
         return "+" + digits
     if digits.startswith("852") and len(digits) == 11:
         return _e164("+" + digits, None)
+    if maybe_in and _INDIAN_MOBILE.fullmatch(digits):
+        return "+91" + digits[-10:]  # 8001234567 with no Chinese near: Indian, not a 800 number
     if digits.startswith("0") or _SERVICE_NUMBER.fullmatch(digits):
         return _e164(digits, "CN")
     if len(digits) == 8 and maybe_hk:
         return _e164(digits, "HK")
-    if maybe_in and _INDIAN_MOBILE.fullmatch(digits):
-        return "+91" + digits[-10:]
     return None
 
 
