@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar
 
 from redline.types import Signal
+from redline.variants import is_hanzi
 
 if TYPE_CHECKING:
     from redline.policy import Pack
@@ -37,7 +38,10 @@ _INDIAN_MOBILE = re.compile(r"(?:91)?[6-9][0-9]{9}")
 _IN_GROUPINGS = frozenset({(10,), (5, 5), (12,), (2, 10), (2, 5, 5)})
 """How Indian mobiles are written without `+`: 9876543210, 98765 43210, 91 98765 43210.
 Not 3-3-4 (North American grouping), nor with a trunk 0 (07911 123456 is a UK mobile)."""
-_CJK = re.compile(r"[\u3400-\u9fff]")
+_IN_CONTEXT = 20
+"""How far each side of a run shaped as an Indian mobile Chinese text makes it something else."""
+_LABEL_BEFORE = 16
+"""How far before the run a reference label (FIR No, PNR) is looked for."""
 _NOT_A_PHONE_AFTER = re.compile(r"\s?(?:[元块%年月日岁]|ml|mg|kg|cm|mm|km|[$¥])")
 _NOT_A_PHONE_BEFORE = re.compile(r"(?:[$¥₹#]|单号|编号|订单|no\.|order|rmb|usd|hkd)\s?:?\s?$")
 _NOT_AN_INDIAN_MOBILE_BEFORE = re.compile(
@@ -182,10 +186,10 @@ class PhoneRecognizer:
                 maybe_hk = hk_context
             elif grouping in _IN_GROUPINGS:
                 if not_indian is None:
-                    window = text[max(0, start - _HK_CONTEXT_BEFORE) : groups[last][1] + 20]
-                    not_indian = _CJK.search(window) is not None or (
-                        _NOT_AN_INDIAN_MOBILE_BEFORE.search(text, max(0, start - 16), start)
-                        is not None
+                    window = text[max(0, start - _IN_CONTEXT) : groups[last][1] + _IN_CONTEXT]
+                    label_from = max(0, start - _LABEL_BEFORE)
+                    not_indian = any(map(is_hanzi, window)) or (
+                        _NOT_AN_INDIAN_MOBILE_BEFORE.search(text, label_from, start) is not None
                     )
                 maybe_in = not not_indian
             value = _classify_phone(digits, plus, maybe_hk, maybe_in)

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from itertools import islice
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 import numpy as np
 
@@ -227,22 +227,30 @@ def _csv_chunks(
             consumed = resume.offset
             for _ in islice(records, consumed):
                 pass
-            while True:
-                batch: list[tuple[int, Post | Reject]] = []
-                try:
-                    batch.extend(islice(records, size))  # keeps what was read if it raises
-                except InputError:
-                    # the rest of the file is unreadable: what came before it is still decided
-                    if batch:
-                        columns = _columns_of(batch, carry)
-                        yield DecodedChunk(source, columns), Position(index, consumed + len(batch))
-                    raise
-                if not batch:
-                    break
+            for batch in _batches(records, size):
                 consumed += len(batch)
                 yield DecodedChunk(source, _columns_of(batch, carry)), Position(index, consumed)
         finally:
             records.close()  # while the stream is still open: it detaches its text wrapper
+
+
+_T = TypeVar("_T")
+
+
+def _batches(records: Iterator[_T], size: int) -> Iterator[list[_T]]:
+    """`records` in lists of `size`. When the input turns unreadable (`InputError`), the
+    records read before it still come out, as a last short batch, and then the error."""
+    while True:
+        batch: list[_T] = []
+        try:
+            batch.extend(islice(records, size))  # keeps what was read if it raises
+        except InputError:
+            if batch:
+                yield batch
+            raise
+        if not batch:
+            return
+        yield batch
 
 
 def _columns_of(records: list[tuple[int, Post | Reject]], carry: tuple[str, ...]) -> Columns:

@@ -401,12 +401,12 @@ class _LineTap:
 
 
 def _read_csv_rows(
-    reader: Any, source: str, lines: _LineTap | None = None
+    reader: Any, source: str, lines: _LineTap
 ) -> Iterator[tuple[int, Post | Reject]]:
     header = next(reader, None)
     if header is None:
         return
-    if lines is not None and lines.ended:
+    if lines.ended:
         raise InputError(f"{source}: the CSV header opens a quote that is never closed")
     missing = [column for column in ("id", "text") if column not in header]
     if missing:
@@ -428,7 +428,7 @@ def _read_csv_rows(
             yield number, Reject(source, number, f"not CSV: {exc}", "")
             continue
         number, last_line = last_line + 1, reader.line_num
-        if lines is not None and lines.ended:
+        if lines.ended:
             reason = f"not CSV: a quoted field opened here is never closed (lines {number}-end)"
             yield number, Reject(source, number, reason, raw_csv_row(row))
             continue
