@@ -44,7 +44,7 @@ def scan(
         typer.Option(
             min=1, help="Records per batch (about that many for plain JSONL files, cut by bytes)"
         ),
-    ] = 4000,
+    ] = 2000,
     workers: Annotated[
         int, typer.Option("--workers", "-w", min=0, help="Worker processes (0: one per core)")
     ] = 1,

@@ -38,7 +38,9 @@ class ScanJob:
     model: str | None = None
     carry: tuple[str, ...] = ()
     workers: int = 1
-    batch_size: int = 4000
+    batch_size: int = 2000
+    """2,000 rather than 4,000: a batch's arrays then stay in a core's cache; one worker ran
+    about 5% faster on real Weibo posts (and peaked at half the memory)."""
     checkpoint: str | None = None
     commit_seconds: float = 1.0
 
