@@ -46,9 +46,14 @@ def _alternation(tokens: Sequence[str]) -> str:
     return "|".join(parts)
 
 
-_AMOUNT = r"(?<![0-9.])(?<![0-9],)(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
-"""Not the tail of a longer number or a decimal (1,500 / 3.75 / .5), but after a comma
-between words: folding makes Chinese "，" the ASCII one, and "套餐，198元" is a price."""
+_AMOUNT = (
+    r"(?<![0-9.])(?<![0-9],)"
+    r"(?:[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
+)
+"""Grouped in thousands (1,500) or the Indian way, in lakhs and crores (1,20,000 is 120,000;
+read as thousands it was 1), or not at all. Not the tail of a longer number or a decimal
+(1,500 / 3.75 / .5), but after a comma between words: folding makes Chinese "，" the ASCII one,
+and "套餐，198元" is a price."""
 _MULTIPLIER = r"(?:k|w)(?![a-z])|万|千"
 _RANGE = r"\s?(?:-|~|–|—|到|至|(?<![a-z])to(?![a-z]))\s?"
 _PRE = _alternation(_PREFIX_TOKENS)
