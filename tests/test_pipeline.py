@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from redline import pipeline as pipeline_module
 from redline.normalize import RECORD_SEPARATOR
 from redline.pipeline import Pipeline
 from redline.policy import Pack
@@ -130,6 +131,19 @@ def test_a_decision_does_not_depend_on_its_batch(pipeline: Pipeline) -> None:
     assert [d.id for d in decisions] == [p.id for p in shuffled]
     for decision in decisions:
         assert decision == alone[decision.id]
+
+
+def test_screen_sparse_in_groups_decides_each_post_as_in_one_buffer(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch longer than SCREEN_GROUP is screened a group at a time: the same decisions, at
+    the same indices, as one buffer (and with a group boundary next to every ad here)."""
+    posts = [Post(row["id"], row["text"]) for row in generate(40, seed=3)]
+    ids, texts = [p.id for p in posts], [p.text for p in posts]
+    whole = pipeline.screen_sparse(ids, texts)
+    assert len(whole) > 3
+    monkeypatch.setattr(pipeline_module, "SCREEN_GROUP", 3)
+    assert pipeline.screen_sparse(ids, texts) == whole
 
 
 def test_the_ads_are_topical_and_the_noise_is_not(pipeline: Pipeline) -> None:

@@ -25,6 +25,11 @@ from redline.types import Decision, Doc, Post
 
 _SEPARATOR_CODE = ord(RECORD_SEPARATOR)
 
+SCREEN_GROUP = 2000
+"""Posts screened as one buffer by `Pipeline.screen_sparse`: the normaliser's arrays for about
+that many posts stay in a core's cache. On real Weibo posts, groups of 2,000 ran 5-10% faster
+than one buffer of 4,000 or 8,000 (worker slices are cut by bytes and hold 3,000-4,000)."""
+
 
 class Pipeline:
     """One configured screening pipeline: packs, recognisers and a scorer, built once."""
@@ -113,7 +118,15 @@ class Pipeline:
 
         Every index missing from the result is `Decision.cleared(ids[i])`. Bulk callers (scan,
         Spark) write cleared posts from a template instead of building millions of decisions.
+        Batches longer than `SCREEN_GROUP` posts are screened a group at a time.
         """
+        if len(texts) > SCREEN_GROUP:
+            decided: dict[int, Decision] = {}
+            for start in range(0, len(texts), SCREEN_GROUP):
+                end = start + SCREEN_GROUP
+                group = self.screen_sparse(ids[start:end], texts[start:end])
+                decided.update((start + i, decision) for i, decision in group.items())
+            return decided
         picked = self.candidates_of(texts)
         return self.decide_picked(picked, [Post(ids[i], texts[i]) for i in picked])
 

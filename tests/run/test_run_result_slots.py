@@ -34,6 +34,16 @@ def test_what_a_forked_child_puts_in_a_slot_the_parent_takes() -> None:
     slots.close()
 
 
+def test_a_taken_output_is_a_view_that_outlives_closing_the_slots() -> None:
+    """The scan writes the last result after the pool (and its slots) closed."""
+    slots = ResultSlots(2, size=16)
+    slots.put(1, b"last chunk")
+    view = slots.take(InSlot(1, 10))
+    slots.close()
+    assert bytes(view) == b"last chunk"
+    view.release()
+
+
 def test_an_output_longer_than_a_slot_is_refused_and_slots_cycle() -> None:
     slots = ResultSlots(2, size=8)
     assert slots.put(1, b"123456789") is None

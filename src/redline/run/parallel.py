@@ -102,6 +102,8 @@ def screen_in_order(
     """Each chunk's result with its tag, in input order; `workers` > 1 uses that many processes.
 
     With one worker the chunks are screened here, by `pipeline` (loaded from `spec` if None).
+    With workers, a result's output may be a view of shared memory (`ResultSlots.take`), good
+    until the next result is asked for: write it, or copy it, first.
     """
     if workers <= 1:
         local = pipeline or spec.load()
