@@ -106,6 +106,13 @@ def kill_records(count: int, kills: int, rng: random.Random) -> list[int]:
 
 FEED_RECORDS = 20_000
 
+SMALL_SLICES = (
+    "import sys, redline.run.chunk_reader as chunk_reader; chunk_reader.MIN_SLICE_BYTES = 2048; "
+    "from redline.cli import main; sys.exit(main())"
+)
+"""`redline` with slices of a few dozen lines, so that two workers on a small feed hand back
+many slices, each numbering its lines from its own start."""
+
 
 def test_sigkill_at_random_moments_then_resume_decides_every_record_once(
     tmp_path: Path, tiny_model_path: Path
@@ -114,7 +121,10 @@ def test_sigkill_at_random_moments_then_resume_decides_every_record_once(
     ids, bad = write_feed(source, FEED_RECORDS, seed=3)
     rng = random.Random(20261128)
     for attempt, record in enumerate(kill_records(FEED_RECORDS, 3, rng)):
-        command = scan_command(source, output, folder, tiny_model_path, workers=1 + attempt % 2)
+        workers = 1 + attempt % 2
+        command = scan_command(source, output, folder, tiny_model_path, workers=workers)
+        if workers > 1:  # this feed is two or three full-size slices: done before a kill lands
+            command = [sys.executable, "-c", SMALL_SLICES, *command[3:]]
         assert kill_past(command, folder, record, rng), f"kill {attempt} landed after the run"
     final = subprocess.run(
         scan_command(source, output, folder, tiny_model_path, workers=2),
@@ -132,14 +142,6 @@ def test_sigkill_at_random_moments_then_resume_decides_every_record_once(
     assert len(rejects) == bad
     assert len({json.loads(line)["line"] for line in rejects}) == bad
     assert f"read {len(ids) + bad:,}, decided {len(ids):,}, rejected {bad:,}" in final.stderr
-
-
-SMALL_SLICES = (
-    "import sys, redline.run.chunk_reader as chunk_reader; chunk_reader.MIN_SLICE_BYTES = 2048; "
-    "from redline.cli import main; sys.exit(main())"
-)
-"""`redline` with slices of a few dozen lines, so that two workers on a small feed hand back
-many slices, each numbering its lines from its own start."""
 
 
 def test_sigkill_of_two_workers_on_many_slices_then_resume_numbers_every_line_once(
