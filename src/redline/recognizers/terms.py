@@ -10,17 +10,25 @@ the lexicon.
 from __future__ import annotations
 
 import string
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import astuple, dataclass, fields
 from importlib import resources
+from itertools import accumulate
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from redline.derived import derived_table, fingerprint, package_stamp
-from redline.normalize import normalize_text
+from redline.normalize import RECORD_SEPARATOR, normalize_text
 from redline.normalize.buffer import Codes, decode
+from redline.recognizers.held_letters import (
+    HELD_MARKERS,
+    SqueezedView,
+    has_held_letters,
+    squeezed_groups,
+)
 from redline.recognizers.literals import LiteralMatcher, Match, literal_matcher
 from redline.types import Signal
 from redline.variants import (
@@ -204,6 +212,42 @@ def _compiled(
     return latin_start, latin_end, matcher(encoded) if encoded else None
 
 
+def _character_matches(matcher: LiteralMatcher, text: str) -> list[Match]:
+    """Every match of `matcher` in `text`'s UTF-8, at character offsets, in text order."""
+    data = text.encode("utf-8", "surrogatepass")
+    found = matcher.matches(data)
+    found.sort(key=lambda match: (match[2], match[1], match[0]))
+    if found and len(data) != len(text):
+        found = _in_characters(found, data)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _HeldTerms:
+    """Words matched in the squeezed view of a text with held letters (`held_letters`):
+    `originals[g]` are the indices of the words squeezed form `g` stands for."""
+
+    originals: list[list[int]]
+    latin_start: list[bool]
+    latin_end: list[bool]
+    matcher: LiteralMatcher | None
+
+    @classmethod
+    def of(cls, words: Sequence[str], matcher: MatcherFactory) -> _HeldTerms:
+        groups = squeezed_groups(words)
+        return cls(list(groups.values()), *_compiled(list(groups), matcher))
+
+    def found(self, text: str) -> list[Match]:
+        """Matches in `text`'s squeezed view, as (group, start, end) spans of `text` itself."""
+        if self.matcher is None:
+            return []
+        view = SqueezedView.of(text)
+        return [
+            (group, *view.span(start, end))
+            for group, start, end in _character_matches(self.matcher, view.text)
+        ]
+
+
 class TermRecognizer:
     """Finds every pack's terms and codewords in normalised text.
 
@@ -219,29 +263,55 @@ class TermRecognizer:
         self, packs: Sequence[Pack] = (), *, matcher: MatcherFactory = literal_matcher
     ) -> None:
         table = term_table(packs)
+        self._words = table.words
         self._targets = table.targets
         self._word_targets = table.word_targets
         self._latin_start, self._latin_end, self._matcher = _compiled(table.words, matcher)
+        self._matcher_factory = matcher
+        self._held: tuple[_HeldTerms, list[list[int]]] | None = None
+        """Built on the first text with held letters (most scans never need it)."""
 
     def recognize(self, text: str) -> list[Signal]:
         if self._matcher is None:
             return []
-        data = text.encode("utf-8", "surrogatepass")
-        found = self._matcher.matches(data)
-        if not found:
-            return []
-        found.sort(key=lambda match: (match[2], match[1], match[0]))
-        if len(data) != len(text):
-            found = _in_characters(found, data)
+        tables = (self._word_targets, self._latin_start, self._latin_end)
+        out = self._signals(text, _character_matches(self._matcher, text), *tables)
+        if has_held_letters(text):
+            held, held_targets = self._held_terms()
+            found = held.found(text)
+            tables = (held_targets, held.latin_start, held.latin_end)
+            out += [s for s in self._signals(text, found, *tables) if s not in out]
+        return out
+
+    def _held_terms(self) -> tuple[_HeldTerms, list[list[int]]]:
+        """The squeezed words, and each one's targets: those of every word it stands for."""
+        if self._held is None:
+            held = _HeldTerms.of(self._words, self._matcher_factory)
+            targets = [
+                list(dict.fromkeys(t for word in words for t in self._word_targets[word]))
+                for words in held.originals
+            ]
+            self._held = held, targets
+        return self._held
+
+    def _signals(
+        self,
+        text: str,
+        found: list[Match],
+        word_targets: list[list[int]],
+        latin_start: list[bool],
+        latin_end: list[bool],
+    ) -> list[Signal]:
+        """The targets of each match that passes the word-boundary and glued-initials checks."""
         out: list[Signal] = []
         size = len(text)
         for index, start, end in found:
-            if self._latin_start[index] and start > 0 and _is_word_char(text[start - 1]):
+            if latin_start[index] and start > 0 and _is_word_char(text[start - 1]):
                 continue
-            if self._latin_end[index] and end < size and _is_word_char(text[end]):
+            if latin_end[index] and end < size and _is_word_char(text[end]):
                 continue
             touches_hanzi: bool | None = None
-            for target_index in self._word_targets[index]:
+            for target_index in word_targets[index]:
                 target = self._targets[target_index]
                 if target.glued:
                     if touches_hanzi is None:
@@ -285,9 +355,13 @@ class TopicPrefilter:
 
     def __init__(self, packs: Sequence[Pack], *, matcher: MatcherFactory = literal_matcher) -> None:
         table = term_table(packs)
-        words = [table.words[i] for i in table.topic_words]
+        self._words = [table.words[i] for i in table.topic_words]
         self._glued_only = table.topic_glued_only
-        self._latin_start, self._latin_end, self._matcher = _compiled(words, matcher, _UNITS)
+        # the held-letter runs ride in the same scan, after the words (`held_letters`)
+        scanned = [*self._words, *HELD_MARKERS]
+        self._latin_start, self._latin_end, self._matcher = _compiled(scanned, matcher, _UNITS)
+        self._matcher_factory = matcher
+        self._held: tuple[_HeldTerms, list[bool]] | None = None
 
     def hits(self, codes: Codes) -> list[int]:
         """Positions in `codes` where topic terms start, checked as the recogniser checks them."""
@@ -295,7 +369,8 @@ class TopicPrefilter:
             return []
         units, seconds = _utf16_units(codes)
         size = len(codes)
-        found = []
+        topic_words = len(self._words)
+        found, held = [], []
         for index, start, end in self._matcher.matches(memoryview(units).cast("B")):
             if start % 2:
                 continue  # bytes of two neighbouring code units: not a character match
@@ -303,6 +378,9 @@ class TopicPrefilter:
             if len(seconds):  # an astral character takes two units: back to code positions
                 start -= int(np.searchsorted(seconds, start))
                 end -= int(np.searchsorted(seconds, end))
+            if index >= topic_words:
+                held.append(start)
+                continue
             if self._latin_start[index] and start > 0 and _is_word_char(chr(codes[start - 1])):
                 continue
             if self._latin_end[index] and end < size and _is_word_char(chr(codes[end])):
@@ -310,7 +388,72 @@ class TopicPrefilter:
             if self._glued_only[index] and not _touches_hanzi(codes, start, end):
                 continue
             found.append(start)
+        if held:
+            found += self._held_hits(codes, held)
         return found
+
+    def _held_hits(self, codes: Codes, held: list[int]) -> list[int]:
+        """For each text with held letters at `held`, where a topic term starts in its squeezed
+        view (the first one found), checked as `TermRecognizer` checks it. The texts are read
+        as one, joined by the record separator, in one scan."""
+        if self._held is None:
+            terms = _HeldTerms.of(self._words, self._matcher_factory)
+            glued_only = [all(self._glued_only[w] for w in words) for words in terms.originals]
+            self._held = terms, glued_only
+        terms, glued_only = self._held
+        records: list[tuple[int, int]] = []
+        for position in sorted(held):
+            if records and records[-1][0] <= position < records[-1][1]:
+                continue  # another run of a text already taken
+            records.append(_record_bounds(codes, position))
+        separator = np.array([_SEPARATOR_CODE], dtype=codes.dtype)
+        pieces = [piece for first, last in records for piece in (separator, codes[first:last])]
+        text = decode(np.concatenate(pieces[1:]))
+        offsets = list(accumulate((last - first + 1 for first, last in records), initial=0))
+        found: dict[int, int] = {}
+        size = len(text)
+        for index, start, end in terms.found(text):
+            if terms.latin_start[index] and start > 0 and _is_word_char(text[start - 1]):
+                continue
+            if terms.latin_end[index] and end < size and _is_word_char(text[end]):
+                continue
+            touches = (start > 0 and is_hanzi(text[start - 1])) or (
+                end < size and is_hanzi(text[end])
+            )
+            if glued_only[index] and not touches:
+                continue
+            record = bisect_right(offsets, start) - 1
+            found.setdefault(record, records[record][0] + start - offsets[record])
+        return list(found.values())
+
+
+_SEPARATOR_CODE = ord(RECORD_SEPARATOR)
+
+
+def _record_bounds(codes: Codes, position: int) -> tuple[int, int]:
+    """The start and end of the text around `position` in a batch buffer: between the record
+    separators before and after it, found in windows that widen (posts are short)."""
+    window, first = 256, 0
+    while True:
+        low = max(position - window, 0)
+        before = np.flatnonzero(codes[low:position] == _SEPARATOR_CODE)
+        if len(before):
+            first = low + int(before[-1]) + 1
+            break
+        if low == 0:
+            break
+        window *= 4
+    window, last = 256, len(codes)
+    while True:
+        high = min(position + window, len(codes))
+        after = np.flatnonzero(codes[position:high] == _SEPARATOR_CODE)
+        if len(after):
+            last = position + int(after[0])
+            break
+        if high == len(codes):
+            break
+        window *= 4
+    return first, last
 
 
 _UNITS = "utf-16-le"
