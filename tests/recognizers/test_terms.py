@@ -54,6 +54,9 @@ BOUNDARY_TEXTS = [
     "hmmm www.abc.com, aaa888",  # held letters, no term
     "xxxx验血",  # held letters and a term found in the text itself
     "sexxxy dress",  # squeezed "sexy": no term
+    "लिं-ग जां-च केंद्र",  # split Devanagari (20-22): terms in the joined view only
+    "लि ंग जां च",
+    "माता-पिता की सेवा करें। बेटी पढ़ाओ",  # hyphenated prose, no topic term
 ]
 
 
@@ -72,8 +75,8 @@ def test_the_prefilter_keeps_exactly_the_texts_with_a_topic_term(
         if any(s.category in topics for s in recognizer.recognize(normalize_text(text)))
     }
     assert kept == topical
-    assert {0, 1, 7, 9, 11, 12, 15, 16, 18} <= topical
-    assert not {2, 3, 4, 5, 6, 8, 13, 14, 17, 19} & topical
+    assert {0, 1, 7, 9, 11, 12, 15, 16, 18, 20, 21} <= topical
+    assert not {2, 3, 4, 5, 6, 8, 13, 14, 17, 19, 22} & topical
 
 
 @pytest.mark.parametrize("engine", [literal_matcher, AhoCorasickLiterals], ids=["default", "dfa"])
@@ -115,12 +118,14 @@ def test_signals_are_at_character_offsets_with_either_engine(packs: list[Pack], 
         ("ling jaaanch karwao", "ling jaaanch", "ling jaanch"),
         ("sexxx determination", "sexxx determination", "sex determination"),
         ("laddooo hoga", "laddooo hoga", "laddoo hoga"),
+        ("लिं-ग जां-च केंद्र", "लिं-ग जां-च", "लिंग जांच"),
+        ("लि ंग जां च, 12 हफ्ते", "लि ंग जां च", "लिंग जांच"),
     ],
 )
-def test_held_letters_are_read_as_the_word_they_lengthen(
+def test_held_letters_and_split_hindi_are_read_as_the_words_they_spell(
     recognizer: TermRecognizer, text: str, covered: str, term: str
 ) -> None:
-    """The span covers every held letter, in the text as written."""
+    """The span covers every held letter and split, in the text as written."""
     canonical = normalize_text(text)
     spans = {(canonical[s.start : s.end], s.value) for s in recognizer.recognize(canonical)}
     assert (canonical[: len(covered)], term) in spans

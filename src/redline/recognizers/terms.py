@@ -23,13 +23,8 @@ from numpy.typing import NDArray
 from redline.derived import derived_table, fingerprint, package_stamp
 from redline.normalize import RECORD_SEPARATOR, normalize_text
 from redline.normalize.buffer import Codes, decode
-from redline.recognizers.held_letters import (
-    HELD_MARKERS,
-    SqueezedView,
-    has_held_letters,
-    squeezed_groups,
-)
 from redline.recognizers.literals import LiteralMatcher, Match, literal_matcher
+from redline.recognizers.views import VIEWS, TextView, word_groups
 from redline.types import Signal
 from redline.variants import (
     glued_initials,
@@ -223,25 +218,26 @@ def _character_matches(matcher: LiteralMatcher, text: str) -> list[Match]:
 
 
 @dataclass(frozen=True, slots=True)
-class _HeldTerms:
-    """Words matched in the squeezed view of a text with held letters (`held_letters`):
-    `originals[g]` are the indices of the words squeezed form `g` stands for."""
+class _ViewTerms:
+    """Words matched in a view of a text (`views`): `originals[g]` are the indices of the words
+    reading `g` stands for."""
 
+    view: TextView
     originals: list[list[int]]
     latin_start: list[bool]
     latin_end: list[bool]
     matcher: LiteralMatcher | None
 
     @classmethod
-    def of(cls, words: Sequence[str], matcher: MatcherFactory) -> _HeldTerms:
-        groups = squeezed_groups(words)
-        return cls(list(groups.values()), *_compiled(list(groups), matcher))
+    def of(cls, view: TextView, words: Sequence[str], matcher: MatcherFactory) -> _ViewTerms:
+        groups = word_groups(view, words)
+        return cls(view, list(groups.values()), *_compiled(list(groups), matcher))
 
     def found(self, text: str) -> list[Match]:
-        """Matches in `text`'s squeezed view, as (group, start, end) spans of `text` itself."""
+        """Matches in the view of `text`, as (reading, start, end) spans of `text` itself."""
         if self.matcher is None:
             return []
-        view = SqueezedView.of(text)
+        view = self.view.view(text)
         return [
             (group, *view.span(start, end))
             for group, start, end in _character_matches(self.matcher, view.text)
@@ -268,31 +264,32 @@ class TermRecognizer:
         self._word_targets = table.word_targets
         self._latin_start, self._latin_end, self._matcher = _compiled(table.words, matcher)
         self._matcher_factory = matcher
-        self._held: tuple[_HeldTerms, list[list[int]]] | None = None
-        """Built on the first text with held letters (most scans never need it)."""
+        self._views: dict[int, tuple[_ViewTerms, list[list[int]]]] = {}
+        """Each view's words and their targets, built on the first text that needs the view
+        (most scans never need one)."""
 
     def recognize(self, text: str) -> list[Signal]:
         if self._matcher is None:
             return []
         tables = (self._word_targets, self._latin_start, self._latin_end)
         out = self._signals(text, _character_matches(self._matcher, text), *tables)
-        if has_held_letters(text):
-            held, held_targets = self._held_terms()
-            found = held.found(text)
-            tables = (held_targets, held.latin_start, held.latin_end)
-            out += [s for s in self._signals(text, found, *tables) if s not in out]
+        for index, view in enumerate(VIEWS):
+            if view.applies(text):
+                terms, targets = self._view_terms(index)
+                tables = (targets, terms.latin_start, terms.latin_end)
+                out += [s for s in self._signals(text, terms.found(text), *tables) if s not in out]
         return out
 
-    def _held_terms(self) -> tuple[_HeldTerms, list[list[int]]]:
-        """The squeezed words, and each one's targets: those of every word it stands for."""
-        if self._held is None:
-            held = _HeldTerms.of(self._words, self._matcher_factory)
+    def _view_terms(self, index: int) -> tuple[_ViewTerms, list[list[int]]]:
+        """View `index`'s words, and each one's targets: those of every word it stands for."""
+        if index not in self._views:
+            terms = _ViewTerms.of(VIEWS[index], self._words, self._matcher_factory)
             targets = [
                 list(dict.fromkeys(t for word in words for t in self._word_targets[word]))
-                for words in held.originals
+                for words in terms.originals
             ]
-            self._held = held, targets
-        return self._held
+            self._views[index] = terms, targets
+        return self._views[index]
 
     def _signals(
         self,
@@ -357,11 +354,13 @@ class TopicPrefilter:
         table = term_table(packs)
         self._words = [table.words[i] for i in table.topic_words]
         self._glued_only = table.topic_glued_only
-        # the held-letter runs ride in the same scan, after the words (`held_letters`)
-        scanned = [*self._words, *HELD_MARKERS]
+        # the views' markers ride in the same scan, after the words (`views`)
+        markers = [(index, marker) for index, view in enumerate(VIEWS) for marker in view.markers]
+        self._marker_views = [index for index, _ in markers]
+        scanned = [*self._words, *(marker for _, marker in markers)]
         self._latin_start, self._latin_end, self._matcher = _compiled(scanned, matcher, _UNITS)
         self._matcher_factory = matcher
-        self._held: tuple[_HeldTerms, list[bool]] | None = None
+        self._views: dict[int, tuple[_ViewTerms, list[bool]]] = {}
 
     def hits(self, codes: Codes) -> list[int]:
         """Positions in `codes` where topic terms start, checked as the recogniser checks them."""
@@ -370,7 +369,8 @@ class TopicPrefilter:
         units, seconds = _utf16_units(codes)
         size = len(codes)
         topic_words = len(self._words)
-        found, held = [], []
+        found: list[int] = []
+        marked: dict[int, list[int]] = {}
         for index, start, end in self._matcher.matches(memoryview(units).cast("B")):
             if start % 2:
                 continue  # bytes of two neighbouring code units: not a character match
@@ -379,7 +379,7 @@ class TopicPrefilter:
                 start -= int(np.searchsorted(seconds, start))
                 end -= int(np.searchsorted(seconds, end))
             if index >= topic_words:
-                held.append(start)
+                marked.setdefault(self._marker_views[index - topic_words], []).append(start)
                 continue
             if self._latin_start[index] and start > 0 and _is_word_char(chr(codes[start - 1])):
                 continue
@@ -388,39 +388,45 @@ class TopicPrefilter:
             if self._glued_only[index] and not _touches_hanzi(codes, start, end):
                 continue
             found.append(start)
-        if held:
-            found += self._held_hits(codes, held)
+        for view, positions in marked.items():
+            found += self._view_hits(view, codes, positions)
         return found
 
-    def _held_hits(self, codes: Codes, held: list[int]) -> list[int]:
-        """For each text with held letters at `held`, where a topic term starts in its squeezed
-        view (the first one found), checked as `TermRecognizer` checks it. The texts are read
-        as one, joined by the record separator, in one scan."""
-        if self._held is None:
-            terms = _HeldTerms.of(self._words, self._matcher_factory)
+    def _view_hits(self, index: int, codes: Codes, marked: list[int]) -> list[int]:
+        """For each text around a marker of view `index` that the view applies to, where a
+        topic term starts in its view (the first one found), checked as `TermRecognizer`
+        checks it. The texts are read as one, joined by the record separator, in one scan."""
+        if index not in self._views:
+            terms = _ViewTerms.of(VIEWS[index], self._words, self._matcher_factory)
             glued_only = [all(self._glued_only[w] for w in words) for words in terms.originals]
-            self._held = terms, glued_only
-        terms, glued_only = self._held
+            self._views[index] = terms, glued_only
+        terms, glued_only = self._views[index]
         records: list[tuple[int, int]] = []
-        for position in sorted(held):
-            if records and records[-1][0] <= position < records[-1][1]:
-                continue  # another run of a text already taken
-            records.append(_record_bounds(codes, position))
-        separator = np.array([_SEPARATOR_CODE], dtype=codes.dtype)
-        pieces = [piece for first, last in records for piece in (separator, codes[first:last])]
-        text = decode(np.concatenate(pieces[1:]))
-        offsets = list(accumulate((last - first + 1 for first, last in records), initial=0))
+        texts: list[str] = []
+        last = -1
+        for position in sorted(marked):
+            if position < last:
+                continue  # another marker of a text already taken
+            first, last = _record_bounds(codes, position)
+            text = decode(codes[first:last])
+            if terms.view.applies(text):
+                records.append((first, last))
+                texts.append(text)
+        if not records:
+            return []
+        text = RECORD_SEPARATOR.join(texts)
+        offsets = list(accumulate((len(t) + 1 for t in texts), initial=0))
         found: dict[int, int] = {}
         size = len(text)
-        for index, start, end in terms.found(text):
-            if terms.latin_start[index] and start > 0 and _is_word_char(text[start - 1]):
+        for word, start, end in terms.found(text):
+            if terms.latin_start[word] and start > 0 and _is_word_char(text[start - 1]):
                 continue
-            if terms.latin_end[index] and end < size and _is_word_char(text[end]):
+            if terms.latin_end[word] and end < size and _is_word_char(text[end]):
                 continue
             touches = (start > 0 and is_hanzi(text[start - 1])) or (
                 end < size and is_hanzi(text[end])
             )
-            if glued_only[index] and not touches:
+            if glued_only[word] and not touches:
                 continue
             record = bisect_right(offsets, start) - 1
             found.setdefault(record, records[record][0] + start - offsets[record])
