@@ -80,6 +80,14 @@ class TermTable:
     word_targets: list[list[int]]
     topic_words: list[int]
     topic_glued_only: list[bool]
+    view_readings: list[list[str]]
+    """For each of `views.VIEWS`, the readings of the words it matches (`views.word_groups`),
+    `view_targets` the targets of each reading (those of every word it stands for), and
+    `view_topic_readings` / `view_topic_glued_only` the same for the topic words, as
+    `topic_words` / `topic_glued_only` are for the words."""
+    view_targets: list[list[list[int]]]
+    view_topic_readings: list[list[str]]
+    view_topic_glued_only: list[list[bool]]
 
 
 def term_table(packs: Sequence[Pack]) -> TermTable:
@@ -118,7 +126,13 @@ def _fingerprint(packs: Sequence[Pack]) -> str:
         for entry in resources.files("redline").joinpath("normalize").iterdir()
         if entry.name.endswith((".py", ".txt"))
     )
-    sources = ["variants.py", "data/t2s_chars.txt", "data/leet_words.txt", *normalizer]
+    sources = [
+        "variants.py",
+        "recognizers/views.py",
+        "data/t2s_chars.txt",
+        "data/leet_words.txt",
+        *normalizer,
+    ]
     return fingerprint(parts, sources)
 
 
@@ -142,7 +156,37 @@ def _table_of(patterns: dict[str, list[TermTarget]], packs: Sequence[Pack]) -> T
         if chosen:
             topic_words.append(position)
             topic_glued_only.append(all(t.glued for t in chosen))
-    return TermTable(list(patterns), list(index), word_targets, topic_words, topic_glued_only)
+    words = list(patterns)
+    topic_position = {word: k for k, word in enumerate(topic_words)}
+    readings, targets, topic_readings, topic_glued = [], [], [], []
+    for view in VIEWS:
+        groups = word_groups(view, words)
+        readings.append(list(groups))
+        targets.append(
+            [
+                list(dict.fromkeys(t for word in group for t in word_targets[word]))
+                for group in groups.values()
+            ]
+        )
+        topical = {
+            reading: [topic_position[w] for w in group if w in topic_position]
+            for reading, group in groups.items()
+        }
+        topic_readings.append([reading for reading, chosen in topical.items() if chosen])
+        topic_glued.append(
+            [all(topic_glued_only[k] for k in chosen) for chosen in topical.values() if chosen]
+        )
+    return TermTable(
+        words,
+        list(index),
+        word_targets,
+        topic_words,
+        topic_glued_only,
+        readings,
+        targets,
+        topic_readings,
+        topic_glued,
+    )
 
 
 def _encode_table(table: TermTable) -> dict[str, object]:
@@ -152,13 +196,25 @@ def _encode_table(table: TermTable) -> dict[str, object]:
         "word_targets": table.word_targets,
         "topic_words": table.topic_words,
         "topic_glued_only": table.topic_glued_only,
+        "view_readings": table.view_readings,
+        "view_targets": table.view_targets,
+        "view_topic_readings": table.view_topic_readings,
+        "view_topic_glued_only": table.view_topic_glued_only,
     }
 
 
 def _decode_table(raw: dict[str, list]) -> TermTable:
     targets = [TermTarget(*fields) for fields in raw["targets"]]
     return TermTable(
-        raw["words"], targets, raw["word_targets"], raw["topic_words"], raw["topic_glued_only"]
+        raw["words"],
+        targets,
+        raw["word_targets"],
+        raw["topic_words"],
+        raw["topic_glued_only"],
+        raw["view_readings"],
+        raw["view_targets"],
+        raw["view_topic_readings"],
+        raw["view_topic_glued_only"],
     )
 
 
@@ -219,19 +275,16 @@ def _character_matches(matcher: LiteralMatcher, text: str) -> list[Match]:
 
 @dataclass(frozen=True, slots=True)
 class _ViewTerms:
-    """Words matched in a view of a text (`views`): `originals[g]` are the indices of the words
-    reading `g` stands for."""
+    """The readings one view matches (`views`), compiled."""
 
     view: TextView
-    originals: list[list[int]]
     latin_start: list[bool]
     latin_end: list[bool]
     matcher: LiteralMatcher | None
 
     @classmethod
-    def of(cls, view: TextView, words: Sequence[str], matcher: MatcherFactory) -> _ViewTerms:
-        groups = word_groups(view, words)
-        return cls(view, list(groups.values()), *_compiled(list(groups), matcher))
+    def of(cls, view: TextView, readings: Sequence[str], matcher: MatcherFactory) -> _ViewTerms:
+        return cls(view, *_compiled(readings, matcher))
 
     def found(self, text: str) -> list[Match]:
         """Matches in the view of `text`, as (reading, start, end) spans of `text` itself."""
@@ -259,14 +312,14 @@ class TermRecognizer:
         self, packs: Sequence[Pack] = (), *, matcher: MatcherFactory = literal_matcher
     ) -> None:
         table = term_table(packs)
-        self._words = table.words
+        self._view_readings, self._view_targets = table.view_readings, table.view_targets
         self._targets = table.targets
         self._word_targets = table.word_targets
         self._latin_start, self._latin_end, self._matcher = _compiled(table.words, matcher)
         self._matcher_factory = matcher
         self._views: dict[int, tuple[_ViewTerms, list[list[int]]]] = {}
-        """Each view's words and their targets, built on the first text that needs the view
-        (most scans never need one)."""
+        """Each view's readings, compiled on the first text that needs the view (most scans
+        never need one), and their targets."""
 
     def recognize(self, text: str) -> list[Signal]:
         if self._matcher is None:
@@ -281,14 +334,11 @@ class TermRecognizer:
         return out
 
     def _view_terms(self, index: int) -> tuple[_ViewTerms, list[list[int]]]:
-        """View `index`'s words, and each one's targets: those of every word it stands for."""
+        """View `index`'s readings, compiled, and each one's targets."""
         if index not in self._views:
-            terms = _ViewTerms.of(VIEWS[index], self._words, self._matcher_factory)
-            targets = [
-                list(dict.fromkeys(t for word in words for t in self._word_targets[word]))
-                for words in terms.originals
-            ]
-            self._views[index] = terms, targets
+            readings = self._view_readings[index]
+            terms = _ViewTerms.of(VIEWS[index], readings, self._matcher_factory)
+            self._views[index] = terms, self._view_targets[index]
         return self._views[index]
 
     def _signals(
@@ -354,6 +404,7 @@ class TopicPrefilter:
         table = term_table(packs)
         self._words = [table.words[i] for i in table.topic_words]
         self._glued_only = table.topic_glued_only
+        self._table = table
         # the views' markers ride in the same scan, after the words (`views`)
         markers = [(index, marker) for index, view in enumerate(VIEWS) for marker in view.markers]
         self._marker_views = [index for index, _ in markers]
@@ -397,9 +448,7 @@ class TopicPrefilter:
         topic term starts in its view (the first one found), checked as `TermRecognizer`
         checks it. The texts are read as one, joined by the record separator, in one scan."""
         if index not in self._views:
-            terms = _ViewTerms.of(VIEWS[index], self._words, self._matcher_factory)
-            glued_only = [all(self._glued_only[w] for w in words) for words in terms.originals]
-            self._views[index] = terms, glued_only
+            self._views[index] = self._topic_view_terms(index)
         terms, glued_only = self._views[index]
         records: list[tuple[int, int]] = []
         texts: list[str] = []
@@ -431,6 +480,13 @@ class TopicPrefilter:
             record = bisect_right(offsets, start) - 1
             found.setdefault(record, records[record][0] + start - offsets[record])
         return list(found.values())
+
+    def _topic_view_terms(self, index: int) -> tuple[_ViewTerms, list[bool]]:
+        """View `index`'s readings of topic words, compiled, and for each whether all the topic
+        words it stands for are glued initials."""
+        readings = self._table.view_topic_readings[index]
+        terms = _ViewTerms.of(VIEWS[index], readings, self._matcher_factory)
+        return terms, self._table.view_topic_glued_only[index]
 
 
 _SEPARATOR_CODE = ord(RECORD_SEPARATOR)
