@@ -351,24 +351,32 @@ class TermRecognizer:
     ) -> list[Signal]:
         """The targets of each match that passes the word-boundary and glued-initials checks."""
         out: list[Signal] = []
-        size = len(text)
         for index, start, end in found:
-            if latin_start[index] and start > 0 and _is_word_char(text[start - 1]):
-                continue
-            if latin_end[index] and end < size and _is_word_char(text[end]):
+            if not _stands_alone(text, start, end, latin_start[index], latin_end[index]):
                 continue
             touches_hanzi: bool | None = None
             for target_index in word_targets[index]:
                 target = self._targets[target_index]
                 if target.glued:
                     if touches_hanzi is None:
-                        touches_hanzi = (start > 0 and is_hanzi(text[start - 1])) or (
-                            end < size and is_hanzi(text[end])
-                        )
+                        touches_hanzi = _text_touches_hanzi(text, start, end)
                     if not touches_hanzi:
                         continue
                 out.append(Signal(target.category, start, end, target.term, False, target.pack))
         return out
+
+
+def _stands_alone(text: str, start: int, end: int, latin_start: bool, latin_end: bool) -> bool:
+    """Whether a match of a word that starts (ends) with a Latin letter or digit has none of
+    those just before (after) it in `text`: a Latin term is a word, not part of one."""
+    if latin_start and start > 0 and _is_word_char(text[start - 1]):
+        return False
+    return not (latin_end and end < len(text) and _is_word_char(text[end]))
+
+
+def _text_touches_hanzi(text: str, start: int, end: int) -> bool:
+    """Whether the character just before `start` or just from `end` is a Chinese character."""
+    return (start > 0 and is_hanzi(text[start - 1])) or (end < len(text) and is_hanzi(text[end]))
 
 
 def _in_characters(found: list[Match], data: bytes) -> list[Match]:
@@ -466,16 +474,10 @@ class TopicPrefilter:
         text = RECORD_SEPARATOR.join(texts)
         offsets = list(accumulate((len(t) + 1 for t in texts), initial=0))
         found: dict[int, int] = {}
-        size = len(text)
         for word, start, end in terms.found(text):
-            if terms.latin_start[word] and start > 0 and _is_word_char(text[start - 1]):
+            if not _stands_alone(text, start, end, terms.latin_start[word], terms.latin_end[word]):
                 continue
-            if terms.latin_end[word] and end < size and _is_word_char(text[end]):
-                continue
-            touches = (start > 0 and is_hanzi(text[start - 1])) or (
-                end < size and is_hanzi(text[end])
-            )
-            if glued_only[word] and not touches:
+            if glued_only[word] and not _text_touches_hanzi(text, start, end):
                 continue
             record = bisect_right(offsets, start) - 1
             found.setdefault(record, records[record][0] + start - offsets[record])
