@@ -77,6 +77,8 @@ def test_price_is_found_with_its_span_and_canonical_value(
         "几百块",
         "一元化管理",  # spoken numbers under 100 are words
         "价格战中产能3万件",  # a counter follows the shorthand amount
+        "三个套餐:88,98,128元",  # a list, not lakhs: only rupees are grouped in lakhs
+        "价格分别为10,20,300元",
         "价格.5元",  # a decimal without its leading zero is not read as 5
     ],
 )
@@ -158,3 +160,8 @@ def test_an_amount_with_its_currency_is_found_in_any_prose(
     word, currency = unit
     price = f"{amount}{word}"
     assert (price, f"{currency} {amount}") in found(before + price + after)
+
+
+def test_a_group_with_more_digits_after_it_is_no_grouping() -> None:
+    """1,20,0000 is no number written in lakhs: never read as 1,20,000 and a stray 0."""
+    assert all(value != "INR 120000" for _, value in found("rs 1,20,0000 only"))

@@ -12,13 +12,20 @@ HELD, SPLIT = HeldLetters(), SplitDevanagari()
 
 def test_runs_of_one_letter_are_read_once() -> None:
     assert HELD.view("linggg jaaaanch").text == "ling janch"
-    assert HELD.word("laddoo") == HELD.word("ladoo") == "lado"
+    assert HELD.word("laddoo hoga") == HELD.word("ladoo hoga") == "lado hoga"
     assert HELD.view("验血 aa11bb").text == "验血 a11b"  # letters only: digits and Chinese stay
 
 
 def test_only_a_run_of_three_letters_is_held() -> None:
     assert HELD.applies("sexxx") and HELD.applies("www.x.com")
     assert not HELD.applies("good booking") and not HELD.applies("111 哈哈哈")
+
+
+def test_a_view_match_must_hold_what_the_view_changed() -> None:
+    text = "ten tips, sooo good"
+    assert HELD.holds(text, 10, 14) and not HELD.holds(text, 0, 3)
+    split = "लिं-ग और बेटा"
+    assert SPLIT.holds(split, 0, 5) and not SPLIT.holds(split, 9, 13)
 
 
 def test_a_held_span_covers_whole_runs_of_the_text() -> None:
@@ -33,6 +40,8 @@ def test_pinyin_initials_are_not_held_words() -> None:
     assert HELD.word("sex determination") == "sex determination"
     assert HELD.word("ling jaanch") == "ling janch"
     assert HELD.word("cccnn") is None and HELD.word("xy check") is None  # initials
+    assert HELD.word("tenn") is None and HELD.word("khoon") is None  # squeezed too short
+    assert HELD.word("sex") == "sex"  # unchanged: kept whatever its length
     assert HELD.word("b超") is None and HELD.word("验血") is None
 
 
@@ -53,8 +62,8 @@ def test_a_split_span_leaves_out_the_separators_around_it() -> None:
 
 
 def test_a_reading_keeps_every_word_it_stands_for() -> None:
-    words = ["laddoo", "验血", "ladoo", "jaanch", "cccnn", "लिंग जांच"]
-    assert word_groups(HELD, words) == {"lado": [0, 2], "janch": [3]}
+    words = ["laddoo hoga", "验血", "ladoo hoga", "jaanch", "cccnn", "लिंग जांच"]
+    assert word_groups(HELD, words) == {"lado hoga": [0, 2], "janch": [3]}
     assert word_groups(SPLIT, words) == {"लिंगजांच": [5]}
 
 

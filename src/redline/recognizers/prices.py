@@ -46,14 +46,17 @@ def _alternation(tokens: Sequence[str]) -> str:
     return "|".join(parts)
 
 
+_LAKHS = r"[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}"
+"""Grouped the Indian way, in lakhs and crores: 1,20,000 is 120,000 (read in thousands, 1)."""
 _AMOUNT = (
     r"(?<![0-9.])(?<![0-9],)"
-    r"(?:[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
+    rf"(?:(?:{_LAKHS}|[0-9]{{1,3}}(?:,[0-9]{{3}})+)(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
 )
-"""Grouped in thousands (1,500) or the Indian way, in lakhs and crores (1,20,000 is 120,000;
-read as thousands it was 1), or not at all. Not the tail of a longer number or a decimal
-(1,500 / 3.75 / .5), but after a comma between words: folding makes Chinese "，" the ASCII one,
-and "套餐，198元" is a price."""
+"""Grouped in thousands (1,500), in lakhs (rupees only: see `PriceRecognizer._digit_price`), or
+not at all; a group with more digits after it is no grouping (1,20,0000 reads as 1). Not the
+tail of a longer number or a decimal (1,500 / 3.75 / .5), but after a comma between words:
+folding makes Chinese "，" the ASCII one, and "套餐，198元" is a price."""
+_IN_LAKHS = re.compile(_LAKHS)
 _MULTIPLIER = r"(?:k|w)(?![a-z])|万|千"
 _RANGE = r"\s?(?:-|~|–|—|到|至|(?<![a-z])to(?![a-z]))\s?"
 _PRE = _alternation(_PREFIX_TOKENS)
@@ -210,6 +213,8 @@ class PriceRecognizer:
             currency = "CNY"
         else:
             return None
+        if currency != "INR" and any(_IN_LAKHS.fullmatch(match.group(g) or "") for g in ("a", "b")):
+            return None  # only rupees are grouped in lakhs: 88,98,128元 lists three prices
         value = f"{currency} {_format(low)}" + (f"-{_format(high)}" if high else "")
         return Signal(self.category, match.start(), match.end(), value, entity=True)
 

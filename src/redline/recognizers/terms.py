@@ -287,13 +287,17 @@ class _ViewTerms:
         return cls(view, *_compiled(readings, matcher))
 
     def found(self, text: str) -> list[Match]:
-        """Matches in the view of `text`, as (reading, start, end) spans of `text` itself."""
+        """Matches in the view of `text`, as (reading, start, end) spans of `text` itself; only
+        those whose stretch holds what the view reads differently (`TextView.holds`)."""
         if self.matcher is None:
             return []
         view = self.view.view(text)
-        return [
+        spans = [
             (group, *view.span(start, end))
             for group, start, end in _character_matches(self.matcher, view.text)
+        ]
+        return [
+            (group, start, end) for group, start, end in spans if self.view.holds(text, start, end)
         ]
 
 

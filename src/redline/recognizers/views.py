@@ -73,6 +73,11 @@ class TextView(Protocol):
 
     def view(self, text: str) -> View: ...
 
+    def holds(self, text: str, start: int, end: int) -> bool:
+        """Whether `text[start:end]` holds what the view reads differently (a held run, a
+        split): a view match anywhere else is a spelling the text never wrote."""
+        ...
+
     def word(self, word: str) -> str | None:
         """How a term spelling is matched in the view; None: not at all."""
         ...
@@ -85,6 +90,8 @@ _REPEATED = re.compile(r"([a-z])\1+")
 
 HELD_RUN = 3
 """Letters in a row that make a text get the `HeldLetters` view: doubles are ordinary."""
+MIN_SQUEEZED = 5
+"""The shortest reading a word that squeezing shortens keeps (`jaanch` -> `janch`)."""
 
 
 class HeldLetters:
@@ -102,13 +109,19 @@ class HeldLetters:
         runs = ((run.start() + 1, run.end()) for run in _REPEATED.finditer(text))
         return View.without(text, runs, attached=True)
 
+    def holds(self, text: str, start: int, end: int) -> bool:
+        return self._held.search(text, start, end) is not None
+
     def word(self, word: str) -> str | None:
-        """Words people lengthen: each Latin piece holds a vowel. Pinyin initials do not (`xb`;
-        `cccnn` for 彩超查男女 would squeeze to `cn`, which every .cn link holds)."""
+        """Words people lengthen: each Latin piece holds a vowel, and a word that squeezing
+        shortens keeps `MIN_SQUEEZED` characters. Pinyin initials and short words squeeze
+        into common ones (`cccnn` for 彩超查男女 to `cn`, which every .cn link holds; `tenn` for
+        胎儿男女 to `ten`; `khoon`, blood, to `khon`, as in Khon Kaen)."""
         pieces = [piece for piece in word.split() if _LATIN.search(piece)]
         if not pieces or not all(_VOWEL.search(piece) for piece in pieces):
             return None
-        return _REPEATED.sub(r"\1", word)
+        reading = _REPEATED.sub(r"\1", word)
+        return reading if reading == word or len(reading) >= MIN_SQUEEZED else None
 
 
 _DEVANAGARI = "\u0900-\u097f"
@@ -131,6 +144,9 @@ class SplitDevanagari:
 
     def view(self, text: str) -> View:
         return View.without(text, (split.span() for split in self._split.finditer(text)))
+
+    def holds(self, text: str, start: int, end: int) -> bool:
+        return self._split.search(text, start, end) is not None
 
     def word(self, word: str) -> str | None:
         if not self._devanagari.search(word):
