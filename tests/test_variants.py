@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from redline.normalize import normalize_text
-from redline.variants import aksharas, joined_words, spaced_out, spellings, substituted
+from redline.variants import aksharas, joined_words, spellings, substituted
 
 NO_HOMOPHONES: dict[str, list[str]] = {}
 
@@ -82,12 +82,6 @@ def test_a_spelling_keeps_a_word_of_its_own_language() -> None:
 def test_aksharas_keep_vowel_signs_nuktas_and_conjuncts_together() -> None:
     assert aksharas("लड़का") == ["ल", "ड़", "का"]
     assert aksharas("टेस्ट") == ["टे", "स्ट"]
-
-
-def test_devanagari_words_are_spaced_out_one_at_a_time_then_all() -> None:
-    assert spaced_out("जेंडर टेस्ट") == ["जें ड र टेस्ट", "जेंडर टे स्ट", "जें ड र टे स्ट"]
-    assert spaced_out("gender test") == []
-    assert spaced_out("ल") == []
 
 
 def test_initials_of_a_run_are_generated_only_when_hanzi_anchor_them() -> None:

@@ -123,6 +123,7 @@ def test_a_phone_inside_a_longer_digit_run_is_not_a_phone() -> None:
         ("微信号:mama_2024", "contact.wechat", "mama_2024", "mama_2024"),
         ("微信:idol2024", "contact.wechat", "idol2024", "idol2024"),  # a handle starting "id"
         ("微信id:abc123", "contact.wechat", "abc123", "abc123"),  # "id" as a label
+        ("qq id12345", "contact.qq", "12345", "12345"),  # "id" glued to a number: a label
         ("微信:abcdef", "contact.wechat", "abcdef", "abcdef"),
         ("加微hkbaby88", "contact.wechat", "hkbaby88", "hkbaby88"),
         ("宝妈加我:hkying18090", "contact.wechat", "hkying18090", "hkying18090"),

@@ -49,6 +49,9 @@ def found(text: str) -> list[tuple[str, str]]:
         ("₹1,00,00,000", "₹1,00,00,000", "INR 10000000"),  # a crore
         ("₹45,000-1,20,000", "₹45,000-1,20,000", "INR 45000-120000"),
         ("$12,345,678", "$12,345,678", "USD 12345678"),  # millions are not lakhs
+        ("fees rs.12500 only", "rs.12500", "INR 12500"),  # a stop after a letter
+        ("15000 रुपये", "15000 रुपये", "INR 15000"),
+        ("रु. 15,000", "रु. 15,000", "INR 15000"),
         ("15k rupees", "15k rupees", "INR 15000"),
         ("19.90元", "19.90元", "CNY 19.9"),
         ("两千八元", "两千八元", "CNY 2800"),
@@ -78,6 +81,8 @@ def test_price_is_found_with_its_span_and_canonical_value(
         "一元化管理",  # spoken numbers under 100 are words
         "价格战中产能3万件",  # a counter follows the shorthand amount
         "三个套餐:88,98,128元",  # a list, not lakhs: only rupees are grouped in lakhs
+        "套餐:88,98,128.5元",
+        "价格.5元",  # the tail of a decimal
         "价格分别为10,20,300元",
         "价格.5元",  # a decimal without its leading zero is not read as 5
     ],

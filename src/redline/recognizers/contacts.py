@@ -201,10 +201,10 @@ class PhoneRecognizer:
 # --- messenger handles ------------------------------------------------------------------------
 
 _SEPARATOR = (
-    r"(?P<sep>(?:[\s:：=()\[\]<>\"'“”【】「」《》~-]|号码|号|是|加|id(?![a-z0-9])|账号|群){0,6})"
+    r"(?P<sep>(?:[\s:：=()\[\]<>\"'“”【】「」《》~-]|号码|号|是|加|id(?![a-z])|账号|群){0,6})"
 )
-"""What may stand between a marker and its handle. `id` only as a word (`微信id: abc123`):
-`微信:idol2024` is the handle idol2024, not ol2024."""
+"""What may stand between a marker and its handle. `id` not before a letter (`微信id: abc123`,
+`qq id12345`): `微信:idol2024` is the handle idol2024, not ol2024."""
 _WECHAT = re.compile(
     r"(?P<marker>微信号?|薇信|威信|徽信|维信|v信|卫星|绿泡泡|加微|加薇|加我|[加+➕]\s?v(?![a-z])"
     r"|(?<![a-z])(?:vx|wx|weixin|wechat|v)(?![a-z]))"

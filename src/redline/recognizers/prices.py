@@ -23,7 +23,10 @@ _CURRENCIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "CNY": (("¥", "rmb", "cny", "人民币"), ("元", "块钱", "块", "rmb", "cny", "人民币")),
     "HKD": (("hk$", "hkd", "港币"), ("港币", "港元", "港纸", "hkd")),
     "USD": (("us$", "usd", "$"), ("usd", "美元", "美金", "dollars", "dollar", "刀")),
-    "INR": (("₹", "rs.", "rs", "inr"), ("rupees", "rupee", "rs.", "rs", "inr", "卢比")),
+    "INR": (
+        ("₹", "rs.", "rs", "inr", "रु."),
+        ("rupees", "rupee", "rs.", "rs", "inr", "रुपये", "रुपए", "रुपया", "卢比"),
+    ),
 }
 _CURRENCY_OF = {
     token: currency for currency, (before, after) in _CURRENCIES.items() for token in before + after
@@ -49,14 +52,15 @@ def _alternation(tokens: Sequence[str]) -> str:
 _LAKHS = r"[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}"
 """Grouped the Indian way, in lakhs and crores: 1,20,000 is 120,000 (read in thousands, 1)."""
 _AMOUNT = (
-    r"(?<![0-9.])(?<![0-9],)"
+    r"(?<![0-9])(?<![0-9][.,])(?<![^a-z]\.)(?<!^\.)"
     rf"(?:(?:{_LAKHS}|[0-9]{{1,3}}(?:,[0-9]{{3}})+)(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
 )
 """Grouped in thousands (1,500), in lakhs (rupees only: see `PriceRecognizer._digit_price`), or
 not at all; a group with more digits after it is no grouping (1,20,0000 reads as 1). Not the
-tail of a longer number or a decimal (1,500 / 3.75 / .5), but after a comma between words:
-folding makes Chinese "，" the ASCII one, and "套餐，198元" is a price."""
-_IN_LAKHS = re.compile(_LAKHS)
+tail of a longer number or a decimal (1,500 / 3.75), but after a comma or a stop that ends
+a word: folding makes Chinese "，" the ASCII one, so "套餐，198元" is a price; so is
+"rs.12500" (a stop after a letter), not ".5元"."""
+_IN_LAKHS = re.compile(_LAKHS + r"(?:\.[0-9]+)?")
 _MULTIPLIER = r"(?:k|w)(?![a-z])|万|千"
 _RANGE = r"\s?(?:-|~|–|—|到|至|(?<![a-z])to(?![a-z]))\s?"
 _PRE = _alternation(_PREFIX_TOKENS)

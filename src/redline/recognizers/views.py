@@ -9,7 +9,7 @@ match maps back to what the post wrote.
   would rewrite handles such as `aaa888` and `www.` links, whose values investigators search
   for. The view writes every run of one letter once, and words are matched squeezed the same way
   (`jaanch` -> `janch`, `laddoo` -> `lado`).
-- `SplitDevanagari`: Hindi words split by a hyphen, a full stop or a space (`लिं-ग जां-च`,
+- `SplitDevanagari`: Hindi words split by a hyphen, a dash, a full stop or a space (`लिं-ग जां-च`,
   `लि ंग`). Hindi writes those between words, so the normaliser keeps them. The view drops them
   between two Devanagari characters, and words are matched with them dropped too (`लिंग जांच`
   -> `लिंगजांच`).
@@ -90,8 +90,8 @@ _REPEATED = re.compile(r"([a-z])\1+")
 
 HELD_RUN = 3
 """Letters in a row that make a text get the `HeldLetters` view: doubles are ordinary."""
-MIN_SQUEEZED = 5
-"""The shortest reading a word that squeezing shortens keeps (`jaanch` -> `janch`)."""
+MIN_SQUEEZED = 4
+"""The shortest reading a word that squeezing shortens keeps (`khoon` -> `khon`)."""
 
 
 class HeldLetters:
@@ -114,9 +114,9 @@ class HeldLetters:
 
     def word(self, word: str) -> str | None:
         """Words people lengthen: each Latin piece holds a vowel, and a word that squeezing
-        shortens keeps `MIN_SQUEEZED` characters. Pinyin initials and short words squeeze
-        into common ones (`cccnn` for 彩超查男女 to `cn`, which every .cn link holds; `tenn` for
-        胎儿男女 to `ten`; `khoon`, blood, to `khon`, as in Khon Kaen)."""
+        shortens keeps `MIN_SQUEEZED` characters. Pinyin initials squeeze into common words
+        (`cccnn` for 彩超查男女 to `cn`, which every .cn link holds; `tenn` for 胎儿男女 to
+        `ten`, as in "a teeen mom")."""
         pieces = [piece for piece in word.split() if _LATIN.search(piece)]
         if not pieces or not all(_VOWEL.search(piece) for piece in pieces):
             return None
@@ -125,11 +125,13 @@ class HeldLetters:
 
 
 _DEVANAGARI = "\u0900-\u097f"
-_SPLIT_MARKS = "-. "
+_SPLIT_MARKS = "-–—. "
 
 
 class SplitDevanagari:
-    """Hyphens, full stops and spaces between Devanagari characters, dropped: `लिं-ग` as `लिंग`."""
+    """Hyphens, dashes, full stops and spaces between Devanagari characters, dropped: `लिं-ग`
+    as `लिंग`. (This replaces spelling Hindi terms out syllable by syllable in the term table:
+    `गा य`, cow spaced out, matched across "होगा या" and exempted real ads as talk of animals.)"""
 
     markers: ClassVar[tuple[str, ...]] = tuple(
         chr(code) + mark for code in range(0x900, 0x980) for mark in _SPLIT_MARKS
