@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from redline.normalize import normalize_text
-from redline.variants import aksharas, joined_words, spellings, substituted
+from redline.variants import aksharas, joined_words, spaced_out, spellings, substituted
 
 NO_HOMOPHONES: dict[str, list[str]] = {}
 
@@ -103,3 +103,16 @@ def test_latin_terms_of_several_words_also_match_with_their_letters_run_together
     assert joined_words("5g test") == []  # only letters: digits keep their own spellings
     # what the normaliser makes of letters spaced one by one is exactly the joined form
     assert normalize_text("G e n d e r t e s t") == joined_words("gender test")[0]
+
+
+def test_devanagari_words_are_spaced_out_one_at_a_time_then_all() -> None:
+    assert spaced_out("जेंडर टेस्ट") == ["जें ड र टेस्ट", "जेंडर टे स्ट", "जें ड र टे स्ट"]
+    assert spaced_out("gender test") == []
+    assert spaced_out("ल") == []
+
+
+def test_a_word_of_two_syllables_alone_is_not_spaced_out() -> None:
+    """`गा य` (cow) is the end of "होगा या": alone, two spaced syllables are two words."""
+    assert spaced_out("गाय") == []
+    assert spaced_out("लड़का") == ["ल ड़ का"]
+    assert spaced_out("लिंग जांच") == ["लिं ग जांच", "लिंग जां च", "लिं ग जां च"]

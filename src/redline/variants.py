@@ -208,6 +208,7 @@ def _keeps_own_words(spelling: str, glosses: re.Pattern[str]) -> bool:
     return any(char.isalnum() for char in glosses.sub("", spelling))
 
 
+_DEVANAGARI_WORD = re.compile(r"[\u0900-\u097F\uA8E0-\uA8FF]{2,}")
 _VIRAMA = "\u094d"
 
 
@@ -215,8 +216,7 @@ def aksharas(word: str) -> list[str]:
     """A Devanagari word cut into written syllables: vowel signs and conjuncts stay together.
 
     "टेस्ट" -> ["टे", "स्ट"]: a mark joins the cluster before it, and so does a consonant after
-    a virama. These are the pieces an advertiser spaces out ("टे स्ट") to break a keyword (the
-    evasion generator spaces them; `recognizers.views.SplitDevanagari` reads them joined).
+    a virama. These are the pieces an advertiser spaces out ("टे स्ट") to break a keyword.
     """
     clusters: list[str] = []
     for char in word:
@@ -228,6 +228,38 @@ def aksharas(word: str) -> list[str]:
         else:
             clusters.append(char)
     return clusters
+
+
+def spaced_out(term: str) -> list[str]:
+    """`term` with its Devanagari words spaced out syllable by syllable: one word at a time,
+    then all of them. Chinese needs no such list (the normaliser joins split ideographs), but
+    Hindi separates words with spaces, so only the term table can tell "टे स्ट" from two words.
+
+    A term of one word needs `MIN_SPACED_AKSHARAS` syllables: two syllables spaced out are two
+    ordinary words as often as not (`गा य`, cow spaced out, is the end of "होगा या", and cleared
+    a real ad as talk of animals). A word inside a longer term is anchored by the rest of it.
+    """
+    words = [m for m in _DEVANAGARI_WORD.finditer(term) if len(aksharas(m.group())) > 1]
+    if not words:
+        return []
+    alone = len(words) == 1 and term.strip() == words[0].group()
+    if alone and len(aksharas(words[0].group())) < MIN_SPACED_AKSHARAS:
+        return []
+
+    def spaced(chosen: Sequence[re.Match[str]]) -> str:
+        out, last = [], 0
+        for match in chosen:
+            out += [term[last : match.start()], " ".join(aksharas(match.group()))]
+            last = match.end()
+        return "".join([*out, term[last:]])
+
+    found = [spaced([match]) for match in words]
+    if len(words) > 1:
+        found.append(spaced(words))
+    return found
+
+
+MIN_SPACED_AKSHARAS = 3
 
 
 def joined_words(term: str) -> list[str]:

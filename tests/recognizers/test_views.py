@@ -46,25 +46,31 @@ def test_pinyin_initials_are_not_held_words() -> None:
 
 
 def test_split_devanagari_is_read_joined() -> None:
-    for split in ["लिं-ग जां-च", "लिं.ग जां.च", "लि ंग जां च", "लिंग जांच", "लिं–ग जां—च"]:
+    for split in ["लिं-ग जां-च", "लिं.ग जां.च", "लि ंग जांच", "लिं–ग जां—च"]:
         assert SPLIT.applies(split)
-        assert SPLIT.view(split).text == "लिंगजांच"
-    assert SPLIT.word("लिंग जांच") == "लिंगजांच" and SPLIT.word("ling jaanch") is None
+        assert SPLIT.view(split).text == "लिंग जांच"
+    assert SPLIT.word("लिंग जांच") == "लिंग जांच" and SPLIT.word("ling jaanch") is None
     assert not SPLIT.applies("लिंग, test - 12") and not SPLIT.applies("验 - 血")
+
+
+def test_a_space_before_a_letter_is_a_break_between_words() -> None:
+    """Joining words read गाय (cow) in "होगा या" and cleared a real ad as talk of animals."""
+    assert not SPLIT.applies("बेटा होगा या बेटी") and SPLIT.view("होगा या").text == "होगा या"
+    assert SPLIT.view("लि ंग").text == "लिंग"  # a vowel sign starts no word
 
 
 def test_a_split_span_leaves_out_the_separators_around_it() -> None:
     text = "कॉल - लिं-ग जां-च."
     view = SPLIT.view(text)
-    start = view.text.index("लिंगजांच")
-    first, last = view.span(start, start + len("लिंगजांच"))
+    start = view.text.index("लिंग जांच")
+    first, last = view.span(start, start + len("लिंग जांच"))
     assert text[first:last] == "लिं-ग जां-च"
 
 
 def test_a_reading_keeps_every_word_it_stands_for() -> None:
     words = ["laddoo hoga", "验血", "ladoo hoga", "jaanch", "cccnn", "लिंग जांच"]
     assert word_groups(HELD, words) == {"lado hoga": [0, 2], "janch": [3]}
-    assert word_groups(SPLIT, words) == {"लिंगजांच": [5]}
+    assert word_groups(SPLIT, words) == {"लिंग जांच": [5]}
 
 
 @given(st.text(alphabet="aabxy 验-.लिंग", max_size=30))

@@ -30,6 +30,7 @@ from redline.variants import (
     glued_initials,
     is_hanzi,
     joined_words,
+    spaced_out,
     spellings,
     substituted,
 )
@@ -234,7 +235,7 @@ def _expand(packs: Sequence[Pack]) -> dict[str, list[TermTarget]]:
                         )
                     if pack.substitutes:
                         forms += substituted(term, pack.substitutes)
-                    forms += joined_words(term)
+                    forms += spaced_out(term) + joined_words(term)
                     for form in forms:
                         targets = patterns.setdefault(form, [])
                         if target not in targets:

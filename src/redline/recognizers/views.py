@@ -9,10 +9,9 @@ match maps back to what the post wrote.
   would rewrite handles such as `aaa888` and `www.` links, whose values investigators search
   for. The view writes every run of one letter once, and words are matched squeezed the same way
   (`jaanch` -> `janch`, `laddoo` -> `lado`).
-- `SplitDevanagari`: Hindi words split by a hyphen, a dash, a full stop or a space (`लिं-ग जां-च`,
-  `लि ंग`). Hindi writes those between words, so the normaliser keeps them. The view drops them
-  between two Devanagari characters, and words are matched with them dropped too (`लिंग जांच`
-  -> `लिंगजांच`).
+- `SplitDevanagari`: Hindi words split by a hyphen, a dash or a full stop (`लिं-ग जां-च`), or by
+  a space before a vowel sign (`लि ंग`). Hindi writes those between words too, so the normaliser
+  keeps them. The view drops them inside words, and words are matched the same way.
 
 A text gets a view only where it needs one (`applies`: a run of three letters; a separator
 between Devanagari characters), and the prefilter finds such texts with literal markers in the
@@ -125,19 +124,27 @@ class HeldLetters:
 
 
 _DEVANAGARI = "\u0900-\u097f"
-_SPLIT_MARKS = "-–—. "
+_SPLIT_MARKS = "-–—."
+_COMBINING = "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963"
+"""Devanagari vowel signs, nasals, virama and the like: no word starts with one."""
 
 
 class SplitDevanagari:
-    """Hyphens, dashes, full stops and spaces between Devanagari characters, dropped: `लिं-ग`
-    as `लिंग`. (This replaces spelling Hindi terms out syllable by syllable in the term table:
-    `गा य`, cow spaced out, matched across "होगा या" and exempted real ads as talk of animals.)"""
+    """Hindi words split inside: hyphens, dashes and full stops between Devanagari characters,
+    and a space before a vowel sign (`लिं-ग`, `लि ंग` as `लिंग`). A space before a letter is
+    left alone: it is the break between two words, and joining words made `गाय` (cow) of
+    "होगा या" and let the animals exemption clear a real ad. (This replaces spelling Hindi
+    terms out syllable by syllable in the term table, which did the same.)"""
 
-    markers: ClassVar[tuple[str, ...]] = tuple(
-        chr(code) + mark for code in range(0x900, 0x980) for mark in _SPLIT_MARKS
+    markers: ClassVar[tuple[str, ...]] = (
+        *(chr(code) + mark for code in range(0x900, 0x980) for mark in _SPLIT_MARKS),
+        *(
+            " " + sign
+            for sign in re.findall(f"[{_COMBINING}]", "".join(map(chr, range(0x900, 0x980))))
+        ),
     )
     _split: ClassVar[re.Pattern[str]] = re.compile(
-        rf"(?<=[{_DEVANAGARI}])[{re.escape(_SPLIT_MARKS)}]+(?=[{_DEVANAGARI}])"
+        rf"(?<=[{_DEVANAGARI}])(?:[{re.escape(_SPLIT_MARKS)}]+|\s+(?=[{_COMBINING}]))(?=[{_DEVANAGARI}])"
     )
     _devanagari: ClassVar[re.Pattern[str]] = re.compile(rf"[{_DEVANAGARI}]")
 
