@@ -230,6 +230,10 @@ def aksharas(word: str) -> list[str]:
     return clusters
 
 
+MIN_SPACED_AKSHARAS = 3
+"""Syllables a one-word Hindi term needs before `spaced_out` spells it out."""
+
+
 def spaced_out(term: str) -> list[str]:
     """`term` with its Devanagari words spaced out syllable by syllable: one word at a time,
     then all of them. Chinese needs no such list (the normaliser joins split ideographs), but
@@ -257,9 +261,6 @@ def spaced_out(term: str) -> list[str]:
     if len(words) > 1:
         found.append(spaced(words))
     return found
-
-
-MIN_SPACED_AKSHARAS = 3
 
 
 def joined_words(term: str) -> list[str]:

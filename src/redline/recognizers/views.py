@@ -133,8 +133,8 @@ class SplitDevanagari:
     """Hindi words split inside: hyphens, dashes and full stops between Devanagari characters,
     and a space before a vowel sign (`लिं-ग`, `लि ंग` as `लिंग`). A space before a letter is
     left alone: it is the break between two words, and joining words made `गाय` (cow) of
-    "होगा या" and let the animals exemption clear a real ad. (This replaces spelling Hindi
-    terms out syllable by syllable in the term table, which did the same.)"""
+    "होगा या" and let the animals exemption clear a real ad. Terms spaced out syllable by
+    syllable (`लिंग जां च`) stay the term table's (`variants.spaced_out`)."""
 
     markers: ClassVar[tuple[str, ...]] = (
         *(chr(code) + mark for code in range(0x900, 0x980) for mark in _SPLIT_MARKS),
